@@ -1,0 +1,15 @@
+// postamt cert: not yet implemented (placeholder until its module lands).
+#include <sysexits.h>
+
+#include <cstdio>
+
+#include "cli/commands.hpp"
+
+namespace postamt::cli {
+
+int cmd_cert(const Argv&) {
+  std::fprintf(stderr, "postamt cert: not implemented yet\n");
+  return EX_SOFTWARE;
+}
+
+}  // namespace postamt::cli

@@ -1,0 +1,24 @@
+// The `postamt` subcommands: one function per command, one file per command (cli/<name>_command.cpp).
+// Each takes the arguments after the command name and returns the process exit code (sysexits.h).
+#pragma once
+#include <string>
+#include <vector>
+
+namespace postamt::cli {
+
+using Argv = std::vector<std::string>;
+
+int cmd_init(const Argv& args);
+int cmd_serve(const Argv& args);
+int cmd_check_config(const Argv& args);
+int cmd_domain(const Argv& args);
+int cmd_user(const Argv& args);
+int cmd_alias(const Argv& args);
+int cmd_deliver(const Argv& args);
+int cmd_cert(const Argv& args);
+int cmd_fsck(const Argv& args);
+
+// Entry point used by app/main.cpp: dispatches argv[1] to the command table.
+int run(int argc, char** argv);
+
+}  // namespace postamt::cli

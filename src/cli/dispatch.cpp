@@ -1,0 +1,69 @@
+// The `postamt` command table and dispatcher: usage errors exit 64 (EX_USAGE) with a one-line reason.
+#include <sysexits.h>
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+
+namespace postamt::cli {
+namespace {
+struct Command {
+  const char* name;
+  int (*fn)(const Argv&);
+  const char* usage;
+};
+
+const Command kCommands[] = {
+    {"init", cmd_init, "init DIR --hostname H [--domain D] [--port-offset N]   create a data directory"},
+    {"serve", cmd_serve, "serve -c FILE                                         run every configured listener"},
+    {"check-config", cmd_check_config, "check-config -c FILE                                  validate a config file"},
+    {"domain", cmd_domain, "domain add|del|list -c FILE [DOMAIN]                 manage local domains"},
+    {"user", cmd_user, "user add|del|list|passwd -c FILE [ADDR]              manage users"},
+    {"alias", cmd_alias, "alias add|del|list -c FILE [ADDR [TARGET...]]        manage aliases"},
+    {"deliver", cmd_deliver, "deliver -c FILE --to ADDR [--from A] [--mailbox M]   deliver stdin locally"},
+    {"cert", cmd_cert, "cert ca|csr|issue|show ...                            certificate tooling"},
+    {"fsck", cmd_fsck, "fsck -c FILE [--repair]                               check message store"},
+};
+
+void print_usage(std::FILE* out) {
+  std::fprintf(out, "usage: postamt COMMAND [ARGS]\n\ncommands:\n");
+  for (const auto& c : kCommands) std::fprintf(out, "  postamt %s\n", c.usage);
+}
+}  // namespace
+
+int run(int argc, char** argv) {
+  if (argc < 2) {
+    print_usage(stderr);
+    return EX_USAGE;
+  }
+  std::string name = argv[1];
+  if (name == "help" || name == "--help" || name == "-h") {
+    print_usage(stdout);
+    return 0;
+  }
+  if (name == "version" || name == "--version") {
+    std::printf("postamt 0.1.0\n");
+    return 0;
+  }
+  Argv rest(argv + 2, argv + argc);
+  for (const auto& c : kCommands) {
+    if (name != c.name) continue;
+    try {
+      return c.fn(rest);
+    } catch (const UsageError& e) {
+      std::fprintf(stderr, "postamt %s: %s\nusage: postamt %s\n", c.name, e.what(), c.usage);
+      return EX_USAGE;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "postamt %s: %s\n", c.name, e.what());
+      return EX_SOFTWARE;
+    }
+  }
+  std::fprintf(stderr, "postamt: unknown command '%s'\n", name.c_str());
+  print_usage(stderr);
+  return EX_USAGE;
+}
+
+}  // namespace postamt::cli

@@ -1,0 +1,15 @@
+// postamt domain: not yet implemented (placeholder until its module lands).
+#include <sysexits.h>
+
+#include <cstdio>
+
+#include "cli/commands.hpp"
+
+namespace postamt::cli {
+
+int cmd_domain(const Argv&) {
+  std::fprintf(stderr, "postamt domain: not implemented yet\n");
+  return EX_SOFTWARE;
+}
+
+}  // namespace postamt::cli

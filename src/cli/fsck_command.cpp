@@ -1,0 +1,15 @@
+// postamt fsck: not yet implemented (placeholder until its module lands).
+#include <sysexits.h>
+
+#include <cstdio>
+
+#include "cli/commands.hpp"
+
+namespace postamt::cli {
+
+int cmd_fsck(const Argv&) {
+  std::fprintf(stderr, "postamt fsck: not implemented yet\n");
+  return EX_SOFTWARE;
+}
+
+}  // namespace postamt::cli

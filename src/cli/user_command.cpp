@@ -1,0 +1,15 @@
+// postamt user: not yet implemented (placeholder until its module lands).
+#include <sysexits.h>
+
+#include <cstdio>
+
+#include "cli/commands.hpp"
+
+namespace postamt::cli {
+
+int cmd_user(const Argv&) {
+  std::fprintf(stderr, "postamt user: not implemented yet\n");
+  return EX_SOFTWARE;
+}
+
+}  // namespace postamt::cli

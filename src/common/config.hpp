@@ -1,0 +1,81 @@
+// postamt.toml: the configuration model, loading with file:line errors (unknown keys are errors),
+// and the commented default file that `postamt init` writes. docs/configuration.md documents every key.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace postamt::config {
+
+// A config problem, formatted `file:line: message` (line 0 when the problem has no position).
+class Error : public std::runtime_error {
+ public:
+  Error(std::string file, int line, std::string message);
+  const std::string& file() const { return file_; }
+  int line() const { return line_; }
+  const std::string& message() const { return message_; }
+
+ private:
+  std::string file_;
+  int line_;
+  std::string message_;
+};
+
+enum class TlsMode { None, StartTls, Implicit };
+
+// One listening socket. protocol: smtp | submission | lmtp | pop3 | imap | managesieve | web
+struct Listener {
+  std::string protocol;
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;
+  TlsMode tls = TlsMode::None;
+};
+
+struct TlsCertificate {
+  std::vector<std::string> names;  // SNI names this certificate serves (empty: the default)
+  std::filesystem::path cert;      // PEM chain, absolute after load
+  std::filesystem::path key;       // PEM private key, absolute after load
+};
+
+struct Config {
+  std::filesystem::path file;      // the config file itself (absolute)
+  std::filesystem::path data_dir;  // [server] data_dir, absolute (relative paths are to the config file)
+  std::string hostname;            // [server] hostname: greeting name and certificate name
+  std::string run_as_user;         // [server] user: drop root to this user after binding ("" = stay)
+  std::string log_level = "info";  // [server] log_level
+
+  // [limits]
+  std::uint64_t max_message_size = 50ull * 1024 * 1024;
+  std::uint32_t max_connections = 10000;
+  std::uint32_t max_connections_per_ip = 50;
+  std::uint32_t idle_timeout_seconds = 1800;  // per protocol defaults may be shorter
+  std::uint32_t max_line_length = 65536;
+
+  // [tls]
+  std::string tls_min_version = "1.2";           // "1.2" | "1.3"
+  std::vector<TlsCertificate> certificates;      // [tls] cert/key, plus [[tls.sni]] entries
+
+  std::vector<Listener> listeners;               // [[listener]]
+
+  // [delivery]
+  std::string default_mailbox = "INBOX";
+  char recipient_delimiter = '+';               // user+tag@domain delivers to user
+};
+
+// Loads and validates; throws config::Error.
+Config load(const std::filesystem::path& file);
+
+// The default, fully commented postamt.toml for `postamt init` (every key with its default).
+struct InitOptions {
+  std::string hostname;
+  int port_offset = 0;       // 10000 gives the development ports 10025, 10143, ...
+  std::string address = "127.0.0.1";
+};
+std::string default_file(const InitOptions& opts);
+
+const char* to_string(TlsMode mode);
+
+}  // namespace postamt::config

@@ -1,0 +1,115 @@
+// Thin RAII wrapper over SQLite 3: connections opened in WAL mode with synchronous=FULL (DESIGN.md
+// "Durability"), prepared statements, transactions, and numbered per-component schema migrations.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace postamt::sqlite {
+
+class Error : public std::runtime_error {
+ public:
+  Error(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  int code() const { return code_; }
+  bool busy() const;  // SQLITE_BUSY / SQLITE_LOCKED: retry later (temporary failure)
+
+ private:
+  int code_;
+};
+
+class Statement;
+
+class Database {
+ public:
+  // Opens (creating if `create`) the file with WAL, synchronous=FULL, foreign_keys=ON and a busy timeout.
+  static Database open(const std::string& path, bool create = true);
+  Database() = default;
+  Database(Database&& o) noexcept;
+  Database& operator=(Database&& o) noexcept;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  void exec(std::string_view sql);  // one or more statements, no results
+  Statement prepare(std::string_view sql);
+  std::int64_t last_insert_rowid() const;
+  int changes() const;
+  sqlite3* handle() const { return db_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* st) : db_(db), st_(st) {}
+  Statement(Statement&& o) noexcept : db_(o.db_), st_(o.st_) { o.st_ = nullptr; }
+  Statement(const Statement&) = delete;
+  ~Statement();
+
+  // Binding, 1-based like SQLite. Returns *this for chaining.
+  Statement& bind(int i, std::int64_t v);
+  Statement& bind(int i, int v) { return bind(i, static_cast<std::int64_t>(v)); }
+  Statement& bind(int i, std::uint32_t v) { return bind(i, static_cast<std::int64_t>(v)); }
+  Statement& bind(int i, std::uint64_t v) { return bind(i, static_cast<std::int64_t>(v)); }
+  Statement& bind(int i, double v);
+  Statement& bind(int i, std::string_view v);  // TEXT
+  Statement& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  Statement& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+  Statement& bind_blob(int i, std::span<const unsigned char> v);
+  Statement& bind_null(int i);
+  template <typename T>
+  Statement& bind(int i, const std::optional<T>& v) {
+    return v ? bind(i, *v) : bind_null(i);
+  }
+
+  // Steps once: true when a row is available.
+  bool step();
+  // Steps to completion (for INSERT/UPDATE/DELETE).
+  void run();
+  void reset();
+
+  std::int64_t int64(int col) const;
+  double real(int col) const;
+  std::string text(int col) const;
+  std::vector<unsigned char> blob(int col) const;
+  bool is_null(int col) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* st_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back if not committed.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+// One numbered migration: applied in order, each inside a transaction, recorded in schema_versions.
+struct Migration {
+  int version;
+  std::string_view sql;
+};
+
+// Applies the migrations of `component` newer than the recorded version; returns the resulting version.
+// Throws if the database records a version newer than the newest known one (a downgrade).
+int migrate(Database& db, std::string_view component, std::span<const Migration> migrations);
+int schema_version(Database& db, std::string_view component);
+
+}  // namespace postamt::sqlite
