@@ -34,7 +34,7 @@ function(postamt_unit_tests)
     target_link_libraries(unit_${lib} PRIVATE postamt_${lib} GTest::gtest_main GTest::gmock)
     target_compile_definitions(unit_${lib} PRIVATE
       POSTAMT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-      POSTAMT_CORPUS_DIR="${PROJECT_SOURCE_DIR}/../shared/corpus")
+      POSTAMT_CORPUS_DIR="${PROJECT_SOURCE_DIR}/tests/corpus")
     gtest_discover_tests(unit_${lib} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
   endforeach()
 endfunction()
