@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace postamt::config {
@@ -77,5 +78,9 @@ struct InitOptions {
 std::string default_file(const InitOptions& opts);
 
 const char* to_string(TlsMode mode);
+
+// A byte size as written in the config: a non-negative integer, or a string "<n>[K|M|G]" (binary
+// multiples: "50M" = 50 * 1024 * 1024). nullopt when malformed or out of range.
+std::optional<std::uint64_t> parse_size(std::string_view text);
 
 }  // namespace postamt::config

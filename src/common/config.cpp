@@ -1,0 +1,516 @@
+// postamt.toml loading and validation (toml++): every problem is a config::Error naming file and line;
+// unknown keys and sections are errors. Also the commented default file `postamt init` writes.
+#include "common/config.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <system_error>
+
+#include <toml++/toml.h>
+
+#include "common/fs.hpp"
+#include "common/log.hpp"
+
+namespace postamt::config {
+namespace {
+namespace stdfs = std::filesystem;
+
+constexpr std::size_t kMaxConfigBytes = 1 << 20;  // a config file larger than this is a mistake
+
+struct Loader {
+  std::string file;  // as given by the caller, for messages
+  stdfs::path dir;   // directory of the config file (absolute): base of relative paths
+
+  [[noreturn]] void fail(int line, const std::string& message) const { throw Error(file, line, message); }
+  [[noreturn]] void fail(const toml::node& node, const std::string& message) const {
+    fail(static_cast<int>(node.source().begin.line), message);
+  }
+};
+
+int line_of(const toml::node& n) { return static_cast<int>(n.source().begin.line); }
+
+std::string type_name(const toml::node& n) {
+  return std::string(toml::impl::node_type_friendly_names[static_cast<int>(n.type())]);
+}
+
+// A table section such as [limits]: keys are checked against the allowed list before being read.
+class Section {
+ public:
+  Section(const Loader& l, const toml::table& t, std::string name) : l_(l), t_(t), name_(std::move(name)) {}
+
+  void allow_only(std::initializer_list<std::string_view> keys) const {
+    for (auto&& [k, v] : t_) {
+      bool ok = false;
+      for (auto a : keys) ok = ok || k.str() == a;
+      if (!ok) l_.fail(static_cast<int>(k.source().begin.line), "unknown key '" + std::string(k.str()) + "' in " + name_);
+    }
+  }
+
+  const toml::node* node(std::string_view key) const { return t_.get(key); }
+
+  [[noreturn]] void wrong_type(const toml::node& n, std::string_view key, const char* want) const {
+    l_.fail(n, "'" + std::string(key) + "' in " + name_ + " must be " + want + ", not " + type_name(n));
+  }
+
+  std::optional<std::string> string(std::string_view key) const {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (!n->is_string()) wrong_type(*n, key, "a string");
+    return n->as_string()->get();
+  }
+
+  std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max) const {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (!n->is_integer()) wrong_type(*n, key, "an integer");
+    std::int64_t v = n->as_integer()->get();
+    if (v < min || v > max)
+      l_.fail(*n, "'" + std::string(key) + "' in " + name_ + " is " + std::to_string(v) + ", must be " +
+                      std::to_string(min) + ".." + std::to_string(max));
+    return v;
+  }
+
+  // A byte size: integer or "50M"-style string (parse_size).
+  std::optional<std::uint64_t> size(std::string_view key, std::uint64_t min) const {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    std::optional<std::uint64_t> v;
+    if (n->is_integer()) {
+      std::int64_t i = n->as_integer()->get();
+      if (i >= 0) v = static_cast<std::uint64_t>(i);
+    } else if (n->is_string()) {
+      v = parse_size(n->as_string()->get());
+    } else {
+      wrong_type(*n, key, "a size (integer bytes or a string like \"50M\")");
+    }
+    if (!v) l_.fail(*n, "'" + std::string(key) + "' in " + name_ + " is not a size (bytes, or \"<n>K\", \"<n>M\", \"<n>G\")");
+    if (*v < min) l_.fail(*n, "'" + std::string(key) + "' in " + name_ + " must be at least " + std::to_string(min));
+    return v;
+  }
+
+  // A path, resolved against the config file's directory.
+  std::optional<stdfs::path> path(std::string_view key) const {
+    auto s = string(key);
+    if (!s) return std::nullopt;
+    if (s->empty()) l_.fail(*node(key), "'" + std::string(key) + "' in " + name_ + " must not be empty");
+    stdfs::path p(*s);
+    p = (p.is_absolute() ? p : l_.dir / p).lexically_normal();
+    if (!p.has_filename() && p.has_relative_path()) p = p.parent_path();  // "dir/" (from ".") -> "dir"
+    return p;
+  }
+
+  const std::string& name() const { return name_; }
+
+ private:
+  const Loader& l_;
+  const toml::table& t_;
+  std::string name_;
+};
+
+const toml::table& require_table(const Loader& l, const toml::node& n, const std::string& name) {
+  if (!n.is_table()) l.fail(n, "'" + name + "' must be a table ([" + name + "]), not " + type_name(n));
+  return *n.as_table();
+}
+
+bool valid_hostname(std::string_view h) {
+  if (h.empty() || h.size() > 253 || h.front() == '.' || h.front() == '-') return false;
+  for (char c : h) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-')) return false;
+  }
+  return true;
+}
+
+std::string system_hostname() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0 || buf[0] == 0) return "localhost";
+  return buf;
+}
+
+void load_server(const Loader& l, const toml::table& t, Config& c) {
+  Section s(l, t, "[server]");
+  s.allow_only({"data_dir", "hostname", "user", "log_level"});
+  if (auto p = s.path("data_dir")) c.data_dir = *p;
+  if (auto h = s.string("hostname")) {
+    if (!valid_hostname(*h)) l.fail(*s.node("hostname"), "hostname '" + *h + "' is not a valid host name");
+    c.hostname = *h;
+  }
+  if (auto u = s.string("user")) c.run_as_user = *u;
+  if (auto v = s.string("log_level")) {
+    log::Level level;
+    if (!log::parse_level(*v, level))
+      l.fail(*s.node("log_level"), "log_level '" + *v + "' must be one of debug, info, warn, error");
+    c.log_level = *v;
+  }
+}
+
+void load_limits(const Loader& l, const toml::table& t, Config& c) {
+  Section s(l, t, "[limits]");
+  s.allow_only({"max_message_size", "max_connections", "max_connections_per_ip", "idle_timeout_seconds",
+                "max_line_length"});
+  if (auto v = s.size("max_message_size", 1024)) c.max_message_size = *v;
+  constexpr std::int64_t kU32 = 0xffffffffLL;
+  if (auto v = s.integer("max_connections", 1, kU32)) c.max_connections = static_cast<std::uint32_t>(*v);
+  if (auto v = s.integer("max_connections_per_ip", 1, kU32)) c.max_connections_per_ip = static_cast<std::uint32_t>(*v);
+  if (auto v = s.integer("idle_timeout_seconds", 1, 86400)) c.idle_timeout_seconds = static_cast<std::uint32_t>(*v);
+  // RFC 5321 §4.5.3.1.6: a text line of 1000 octets must be accepted; 64 MiB bounds the buffers.
+  if (auto v = s.integer("max_line_length", 1000, 64LL << 20)) c.max_line_length = static_cast<std::uint32_t>(*v);
+}
+
+// A certificate + key pair (of [tls] or one [[tls.sni]]); both files must be readable now.
+void check_readable(const Loader& l, const toml::node& at, const char* what, const stdfs::path& p) {
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) l.fail(at, std::string("cannot read ") + what + " file " + p.string() + ": " + std::strerror(errno));
+  ::close(fd);
+  std::error_code ec;
+  if (!stdfs::is_regular_file(p, ec)) l.fail(at, std::string(what) + " file " + p.string() + " is not a regular file");
+}
+
+TlsCertificate load_pair(const Loader& l, const Section& s) {
+  TlsCertificate pair;
+  auto cert = s.path("cert");
+  auto key = s.path("key");
+  if (cert && !key) l.fail(*s.node("cert"), s.name() + " has 'cert' but no 'key'");
+  if (key && !cert) l.fail(*s.node("key"), s.name() + " has 'key' but no 'cert'");
+  if (!cert) return pair;
+  check_readable(l, *s.node("cert"), "certificate", *cert);
+  check_readable(l, *s.node("key"), "key", *key);
+  pair.cert = *cert;
+  pair.key = *key;
+  return pair;
+}
+
+void load_tls(const Loader& l, const toml::table& t, Config& c) {
+  Section s(l, t, "[tls]");
+  s.allow_only({"min_version", "cert", "key", "sni"});
+  if (auto v = s.string("min_version")) {
+    if (*v != "1.2" && *v != "1.3") l.fail(*s.node("min_version"), "min_version '" + *v + "' must be \"1.2\" or \"1.3\"");
+    c.tls_min_version = *v;
+  }
+  TlsCertificate def = load_pair(l, s);
+  if (!def.cert.empty()) c.certificates.push_back(def);
+  const toml::node* sni = s.node("sni");
+  if (!sni) return;
+  if (!sni->is_array_of_tables()) l.fail(*sni, "'sni' in [tls] must be written as [[tls.sni]] tables");
+  if (def.cert.empty()) l.fail(*sni, "[[tls.sni]] needs a default certificate: set cert and key in [tls]");
+  for (const toml::node& e : *sni->as_array()) {
+    Section es(l, *e.as_table(), "[[tls.sni]]");
+    es.allow_only({"names", "cert", "key"});
+    TlsCertificate pair = load_pair(l, es);
+    if (pair.cert.empty()) l.fail(e, "[[tls.sni]] needs cert and key");
+    const toml::node* names = es.node("names");
+    if (!names) l.fail(e, "[[tls.sni]] needs names = [\"host.example\", ...]");
+    if (!names->is_array() || names->as_array()->empty())
+      l.fail(*names, "'names' in [[tls.sni]] must be a non-empty array of host names");
+    for (const toml::node& n : *names->as_array()) {
+      if (!n.is_string()) l.fail(n, "'names' in [[tls.sni]] must hold strings, not " + type_name(n));
+      std::string name = n.as_string()->get();
+      std::string_view check = name;
+      if (check.starts_with("*.")) check.remove_prefix(2);  // wildcard names: "*.example.org"
+      if (!valid_hostname(check)) l.fail(n, "'" + name + "' in [[tls.sni]] names is not a valid host name");
+      pair.names.push_back(name);
+    }
+    c.certificates.push_back(std::move(pair));
+  }
+}
+
+// Which TLS modes make sense for each protocol (RFC 8314 §3: implicit TLS for submission, POP3, IMAP;
+// MX SMTP, LMTP and ManageSieve have no implicit-TLS port).
+bool tls_allowed(std::string_view protocol, TlsMode mode) {
+  if (protocol == "smtp" || protocol == "lmtp" || protocol == "managesieve") return mode != TlsMode::Implicit;
+  if (protocol == "web") return mode != TlsMode::StartTls;
+  return true;  // submission, pop3, imap
+}
+
+const char* allowed_modes(std::string_view protocol) {
+  if (protocol == "smtp" || protocol == "lmtp" || protocol == "managesieve") return "\"none\" or \"starttls\"";
+  if (protocol == "web") return "\"none\" or \"implicit\"";
+  return "\"none\", \"starttls\" or \"implicit\"";
+}
+
+// The address in canonical text form (so "::1" and "0::1" compare equal); nullopt if not an IP literal.
+std::optional<std::string> canonical_ip(const std::string& a, int& family) {
+  unsigned char buf[16];
+  char out[INET6_ADDRSTRLEN];
+  for (int af : {AF_INET, AF_INET6}) {
+    if (::inet_pton(af, a.c_str(), buf) == 1 && ::inet_ntop(af, buf, out, sizeof out)) {
+      family = af;
+      return std::string(out);
+    }
+  }
+  return std::nullopt;
+}
+
+void load_listeners(const Loader& l, const toml::node& node, Config& c) {
+  if (!node.is_array_of_tables()) l.fail(node, "'listener' must be written as [[listener]] tables");
+  struct Bound { std::string address; int family; std::uint16_t port; int line; };
+  std::vector<Bound> bound;
+  for (const toml::node& e : *node.as_array()) {
+    Section s(l, *e.as_table(), "[[listener]]");
+    s.allow_only({"protocol", "address", "port", "tls"});
+    Listener li;
+    auto protocol = s.string("protocol");
+    if (!protocol) l.fail(e, "[[listener]] needs protocol = \"smtp\" (or submission, lmtp, pop3, imap, managesieve)");
+    static constexpr std::string_view kProtocols[] = {"smtp", "submission", "lmtp", "pop3", "imap", "managesieve", "web"};
+    bool known = false;
+    for (auto p : kProtocols) known = known || *protocol == p;
+    if (!known)
+      l.fail(*s.node("protocol"), "unknown protocol '" + *protocol +
+                                      "' (known: smtp, submission, lmtp, pop3, imap, managesieve, web)");
+    li.protocol = *protocol;
+    int family = 0;
+    if (auto a = s.string("address")) {
+      auto canon = canonical_ip(*a, family);
+      if (!canon) l.fail(*s.node("address"), "address '" + *a + "' must be an IPv4 or IPv6 address (no brackets)");
+      li.address = *canon;
+    } else {
+      canonical_ip(li.address, family);
+    }
+    auto port = s.integer("port", 1, 65535);
+    if (!port) l.fail(e, "[[listener]] needs port = <1..65535>");
+    li.port = static_cast<std::uint16_t>(*port);
+    if (auto m = s.string("tls")) {
+      if (*m == "none") li.tls = TlsMode::None;
+      else if (*m == "starttls") li.tls = TlsMode::StartTls;
+      else if (*m == "implicit") li.tls = TlsMode::Implicit;
+      else l.fail(*s.node("tls"), "tls '" + *m + "' must be \"none\", \"starttls\" or \"implicit\"");
+      if (!tls_allowed(li.protocol, li.tls))
+        l.fail(*s.node("tls"), "tls = \"" + *m + "\" is not possible for " + li.protocol + "; use " +
+                                   allowed_modes(li.protocol));
+    }
+    if (li.tls != TlsMode::None && c.certificates.empty())
+      l.fail(e, li.protocol + " listener on port " + std::to_string(li.port) +
+                    " uses TLS but [tls] names no cert and key");
+    // Two sockets on the same port clash when the addresses are equal or one is the wildcard of its family.
+    const std::string any = family == AF_INET ? "0.0.0.0" : "::";
+    for (const auto& b : bound) {
+      if (b.port != li.port || b.family != family) continue;
+      if (b.address == li.address || b.address == any || li.address == any)
+        l.fail(e, "listener " + li.address + " port " + std::to_string(li.port) + " clashes with the listener on line " +
+                      std::to_string(b.line) + " (" + b.address + " port " + std::to_string(b.port) + ")");
+    }
+    bound.push_back({li.address, family, li.port, line_of(e)});
+    c.listeners.push_back(std::move(li));
+  }
+}
+
+void load_delivery(const Loader& l, const toml::table& t, Config& c) {
+  Section s(l, t, "[delivery]");
+  s.allow_only({"default_mailbox", "recipient_delimiter"});
+  if (auto m = s.string("default_mailbox")) {
+    bool ok = !m->empty() && m->size() <= 255;
+    for (unsigned char ch : *m) ok = ok && ch >= 0x20 && ch != 0x7f;
+    if (!ok) l.fail(*s.node("default_mailbox"), "default_mailbox must be a mailbox name (1..255 printable characters)");
+    c.default_mailbox = *m;
+  }
+  if (auto d = s.string("recipient_delimiter")) {
+    // "" disables user+tag addressing; otherwise one ASCII punctuation character such as "+" or "-".
+    bool ok = d->empty() || (d->size() == 1 && std::ispunct(static_cast<unsigned char>((*d)[0])) && (*d)[0] != '@' &&
+                             (*d)[0] != '"' && (*d)[0] != '\\');
+    if (!ok) l.fail(*s.node("recipient_delimiter"), "recipient_delimiter must be \"\" or one punctuation character such as \"+\"");
+    c.recipient_delimiter = d->empty() ? '\0' : (*d)[0];
+  }
+}
+
+}  // namespace
+
+Error::Error(std::string file, int line, std::string message)
+    : std::runtime_error(line > 0 ? file + ":" + std::to_string(line) + ": " + message : file + ": " + message),
+      file_(std::move(file)),
+      line_(line),
+      message_(std::move(message)) {}
+
+const char* to_string(TlsMode mode) {
+  switch (mode) {
+    case TlsMode::None: return "none";
+    case TlsMode::StartTls: return "starttls";
+    case TlsMode::Implicit: return "implicit";
+  }
+  return "none";
+}
+
+std::optional<std::uint64_t> parse_size(std::string_view text) {
+  if (text.empty() || text.size() > 24) return std::nullopt;
+  std::uint64_t multiplier = 1;
+  switch (text.back()) {
+    case 'k': case 'K': multiplier = 1ull << 10; break;
+    case 'm': case 'M': multiplier = 1ull << 20; break;
+    case 'g': case 'G': multiplier = 1ull << 30; break;
+    default: break;
+  }
+  if (multiplier != 1) text.remove_suffix(1);
+  if (text.empty()) return std::nullopt;
+  std::uint64_t v = 0;
+  for (char ch : text) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    if (v > (UINT64_MAX - 9) / 10) return std::nullopt;
+    v = v * 10 + static_cast<std::uint64_t>(ch - '0');
+  }
+  if (v > UINT64_MAX / multiplier) return std::nullopt;
+  return v * multiplier;
+}
+
+Config load(const stdfs::path& file) {
+  Loader l;
+  l.file = file.string();
+  Config c;
+  c.file = stdfs::absolute(file).lexically_normal();
+  l.dir = c.file.parent_path();
+  c.data_dir = l.dir;
+
+  std::string text;
+  try {
+    text = fs::read_file(file);
+  } catch (const std::system_error& e) {
+    l.fail(0, "cannot read config file: " + e.code().message());
+  }
+  if (text.size() > kMaxConfigBytes) l.fail(0, "config file is larger than 1 MiB");
+
+  toml::table root;
+  try {
+    root = toml::parse(text, l.file);
+  } catch (const toml::parse_error& e) {
+    l.fail(static_cast<int>(e.source().begin.line), "syntax error: " + std::string(e.description()));
+  }
+
+  for (auto&& [k, v] : root) {
+    std::string_view key = k.str();
+    if (key != "server" && key != "limits" && key != "tls" && key != "listener" && key != "delivery")
+      l.fail(static_cast<int>(k.source().begin.line),
+             "unknown section '" + std::string(key) + "' (known: server, limits, tls, listener, delivery)");
+  }
+  // Order matters: [tls] before [[listener]] (TLS listeners need a certificate).
+  if (auto* n = root.get("server")) load_server(l, require_table(l, *n, "server"), c);
+  if (auto* n = root.get("limits")) load_limits(l, require_table(l, *n, "limits"), c);
+  if (auto* n = root.get("tls")) load_tls(l, require_table(l, *n, "tls"), c);
+  if (auto* n = root.get("listener")) load_listeners(l, *n, c);
+  if (auto* n = root.get("delivery")) load_delivery(l, require_table(l, *n, "delivery"), c);
+
+  if (c.hostname.empty()) c.hostname = system_hostname();
+  std::error_code ec;
+  if (!stdfs::is_directory(c.data_dir, ec)) {
+    const toml::node* at = root.at_path("server.data_dir").node();
+    l.fail(at ? line_of(*at) : 0, "data_dir " + c.data_dir.string() + " is not a directory");
+  }
+  return c;
+}
+
+namespace {
+// A TOML basic string (TOML 1.0 "Basic strings": escape quote, backslash and control characters).
+std::string toml_string(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char ch : s) {
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += static_cast<char>(ch);
+    } else if (ch < 0x20 || ch == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04X", ch);
+      out += buf;
+    } else {
+      out += static_cast<char>(ch);
+    }
+  }
+  return out + "\"";
+}
+
+struct DefaultListener {
+  const char* comment;
+  const char* protocol;
+  int port;
+  TlsMode tls;
+};
+
+// DESIGN.md "Network and TLS": 465, 993 and 995 are implicit TLS; the others offer STARTTLS.
+constexpr DefaultListener kDefaultListeners[] = {
+    {"SMTP for mail from other servers (MX)", "smtp", 25, TlsMode::StartTls},
+    {"submission for your users' mail clients (RFC 6409)", "submission", 587, TlsMode::StartTls},
+    {"submission over implicit TLS (RFC 8314)", "submission", 465, TlsMode::Implicit},
+    {"LMTP for local delivery from other software; keep it on loopback (no TLS, no authentication)", "lmtp", 24,
+     TlsMode::None},
+    {"POP3 with STLS", "pop3", 110, TlsMode::StartTls},
+    {"POP3 over implicit TLS", "pop3", 995, TlsMode::Implicit},
+    {"IMAP with STARTTLS", "imap", 143, TlsMode::StartTls},
+    {"IMAP over implicit TLS", "imap", 993, TlsMode::Implicit},
+    {"ManageSieve for filter scripts (RFC 5804)", "managesieve", 4190, TlsMode::StartTls},
+};
+
+bool is_loopback(const std::string& address) {
+  return address == "::1" || address.starts_with("127.");
+}
+}  // namespace
+
+std::string default_file(const InitOptions& opts) {
+  const Config d;  // the compiled-in defaults, so the file cannot drift from them
+  std::string hostname = opts.hostname.empty() ? system_hostname() : opts.hostname;
+  std::string o;
+  auto line = [&o](const std::string& s) { o += s + "\n"; };
+  line("# postamt configuration. Every key is shown with its default; relative paths are relative to this");
+  line("# file's directory. Check changes with `postamt check-config -c FILE`.");
+  line("");
+  line("[server]");
+  line("# Where the databases and mail live (default: the directory of this file).");
+  line("data_dir = \".\"");
+  line("# This server's name: SMTP greeting, HELO name, certificate name (default: the system host name).");
+  line("hostname = " + toml_string(hostname));
+  line("# Unprivileged user to switch to after binding the ports when started as root (\"\" = do not switch).");
+  line("user = " + toml_string(d.run_as_user));
+  line("# Log verbosity: debug, info, warn or error.");
+  line("log_level = " + toml_string(d.log_level));
+  line("");
+  line("[limits]");
+  line("# Largest message accepted, in bytes or with a K/M/G suffix (binary multiples).");
+  line("max_message_size = \"" + std::to_string(d.max_message_size >> 20) + "M\"");
+  line("# Most simultaneous connections over all listeners.");
+  line("max_connections = " + std::to_string(d.max_connections));
+  line("# Most simultaneous connections from one client IP address.");
+  line("max_connections_per_ip = " + std::to_string(d.max_connections_per_ip));
+  line("# Seconds a connection may stay silent before it is closed (protocols may use less).");
+  line("idle_timeout_seconds = " + std::to_string(d.idle_timeout_seconds));
+  line("# Longest command or text line a client may send, in bytes (at least 1000).");
+  line("max_line_length = " + std::to_string(d.max_line_length));
+  line("");
+  line("[tls]");
+  line("# Oldest TLS version offered: \"1.2\" or \"1.3\".");
+  line("min_version = " + toml_string(d.tls_min_version));
+  line("# Default certificate chain (PEM); `postamt init` made one signed by a test CA in tls/ca.crt.");
+  line("cert = \"tls/server.crt\"");
+  line("# Private key of that certificate (PEM, readable only by postamt).");
+  line("key = \"tls/server.key\"");
+  line("");
+  line("# More certificates, chosen by the name the client asks for (SNI); repeat the block per certificate:");
+  line("# [[tls.sni]]");
+  line("# names = [\"mail.example.org\", \"*.example.org\"]");
+  line("# cert = \"tls/example.org.crt\"");
+  line("# key = \"tls/example.org.key\"");
+  line("");
+  line("# Listening sockets. protocol: smtp, submission, lmtp, pop3, imap or managesieve;");
+  line("# tls: \"none\", \"starttls\" (upgrade on the plain port) or \"implicit\" (TLS from the first byte).");
+  for (const auto& dl : kDefaultListeners) {
+    int port = dl.port + opts.port_offset;
+    if (port < 1 || port > 65535) throw std::invalid_argument("port offset puts port " + std::to_string(port) + " out of range");
+    std::string address = opts.address;
+    if (std::string_view(dl.protocol) == "lmtp" && !is_loopback(address)) address = "127.0.0.1";
+    line("");
+    line("# " + std::string(dl.comment));
+    line("[[listener]]");
+    line("protocol = " + toml_string(dl.protocol));
+    line("address = " + toml_string(address));
+    line("port = " + std::to_string(port));
+    line("tls = " + toml_string(to_string(dl.tls)));
+  }
+  line("");
+  line("[delivery]");
+  line("# Mailbox that mail goes to when no filter files it elsewhere.");
+  line("default_mailbox = " + toml_string(d.default_mailbox));
+  line("# user+tag@domain is delivered to user@domain; \"\" turns this off.");
+  line("recipient_delimiter = " + toml_string(std::string(1, d.recipient_delimiter)));
+  return o;
+}
+
+}  // namespace postamt::config
