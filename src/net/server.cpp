@@ -1,0 +1,295 @@
+// Listener binding, accept loops, connection lifecycle, draining and signals (see server.hpp).
+#include "net/server.hpp"
+
+#include <csignal>
+
+// GCC 12 reports a false -Wmismatched-new-delete on asio's coroutine frame allocator (GCC PR 109224).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "common/log.hpp"
+#include "net/errors.hpp"
+#include "net/line_reader.hpp"
+#include "net/transport.hpp"
+
+namespace postamt::net {
+
+using boost::system::error_code;
+
+struct Server::Bound {
+  config::Listener listener;
+  tcp::acceptor acceptor;
+  std::uint16_t port = 0;
+  std::uint16_t implicit_tls_port = 0;  // the implicit-TLS port of the same protocol, for tls_on_plain_port
+  ProtocolEntry entry;
+};
+
+struct Server::Live {
+  Live(tcp::socket socket, std::size_t max_line, std::uint64_t id, const std::string& protocol)
+      : transport(std::move(socket)), reader(transport, max_line), log(id, protocol) {}
+  Transport transport;
+  LineReader reader;
+  log::ConnectionLog log;
+};
+
+Server::Server(const config::Config& config, ServerOptions options)
+    : config_(config),
+      options_(options),
+      tls_(std::make_unique<TlsContexts>(config_)),
+      limits_(config_.max_connections, config_.max_connections_per_ip) {}
+
+Server::~Server() {
+  stop();
+  for (auto& b : bound_) {
+    error_code ignored;
+    b->acceptor.close(ignored);
+  }
+}
+
+void Server::bind_all() {
+  for (const auto& listener : config_.listeners) {
+    auto entry = find_protocol(listener.protocol);
+    std::string where = endpoint_string(listener.address, listener.port);
+    if (!entry) {
+      log::info("listener_skipped", {{"protocol", listener.protocol}, {"listen", where}, {"reason", "not in this build"}});
+      continue;
+    }
+    if (listener.tls == config::TlsMode::Implicit && !tls_->available())
+      throw TlsError("listener " + listener.protocol + " " + where +
+                     " uses implicit TLS but [tls] configures no certificate");
+    if (listener.tls == config::TlsMode::StartTls && !tls_->available())
+      log::warn("starttls_unavailable", {{"protocol", listener.protocol}, {"listen", where}, {"reason", "no certificate"}});
+    error_code ec;
+    auto address = asio::ip::make_address(listener.address, ec);
+    if (ec) throw BindError("cannot listen on " + where + ": invalid address");
+    tcp::endpoint endpoint(address, listener.port);
+    auto bound = std::make_unique<Bound>(Bound{listener, tcp::acceptor(asio::make_strand(io_)), 0, 0, *entry});
+    auto& acceptor = bound->acceptor;
+    auto check = [&] {
+      if (ec) throw BindError("cannot listen on " + where + ": " + ec.message());
+    };
+    acceptor.open(endpoint.protocol(), ec);
+    check();
+    acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    check();
+    if (address.is_v6()) {
+      acceptor.set_option(asio::ip::v6_only(true), ec);
+      check();
+    }
+    acceptor.bind(endpoint, ec);
+    check();
+    acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    check();
+    bound->port = acceptor.local_endpoint(ec).port();
+    bound_.push_back(std::move(bound));
+  }
+  for (auto& b : bound_)
+    for (auto& other : bound_)
+      if (other->listener.protocol == b->listener.protocol && other->listener.tls == config::TlsMode::Implicit &&
+          b->listener.tls != config::TlsMode::Implicit && b->implicit_tls_port == 0)
+        b->implicit_tls_port = other->port;
+}
+
+std::vector<BoundListener> Server::bound() const {
+  std::vector<BoundListener> out;
+  for (const auto& b : bound_) out.push_back({b->listener.protocol, b->listener.address, b->port, b->listener.tls});
+  return out;
+}
+
+std::size_t Server::active_connections() const {
+  std::lock_guard lock(mutex_);
+  return live_.size();
+}
+
+void Server::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_requested_ = true;
+  }
+  stopping_ = true;
+  cv_.notify_all();
+}
+
+void Server::reload_tls() {
+  try {
+    tls_->reload();
+    log::info("tls_reloaded", {{"certificates", tls_->current()->entries().size()}});
+  } catch (const std::exception& e) {
+    log::error("tls_reload_failed", {{"error", e.what()}, {"action", "keeping the previous certificates"}});
+  }
+}
+
+void Server::close_acceptors() {
+  for (auto& b : bound_) {
+    asio::post(b->acceptor.get_executor(), [&acceptor = b->acceptor] {
+      error_code ignored;
+      acceptor.close(ignored);
+    });
+  }
+}
+
+namespace {
+void wait_for_signal(asio::signal_set& signals, Server& server) {
+  signals.async_wait([&signals, &server](const error_code& ec, int sig) {
+    if (ec) return;
+    if (sig == SIGHUP) {
+      log::info("signal", {{"signal", "HUP"}, {"action", "reload certificates"}});
+      server.reload_tls();
+    } else {
+      log::info("signal", {{"signal", sig == SIGTERM ? "TERM" : "INT"}, {"action", "drain and stop"}});
+      server.stop();
+    }
+    wait_for_signal(signals, server);
+  });
+}
+}  // namespace
+
+void Server::run() {
+  std::optional<asio::signal_set> signals;
+  if (options_.handle_signals) {
+    signals.emplace(io_, SIGTERM, SIGINT, SIGHUP);
+    wait_for_signal(*signals, *this);
+  }
+  for (auto& b : bound_) asio::co_spawn(b->acceptor.get_executor(), accept_loop(*b), asio::detached);
+
+  auto work = asio::make_work_guard(io_);
+  unsigned n = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> threads;
+  for (unsigned i = 0; i < n; ++i) threads.emplace_back([this] { io_.run(); });
+
+  std::unique_lock lock(mutex_);
+  cv_.wait(lock, [&] { return stop_requested_; });
+  log::info("draining", {{"connections", live_.size()},
+                         {"timeout_ms", static_cast<std::int64_t>(options_.drain_timeout.count())}});
+  lock.unlock();
+  close_acceptors();
+  lock.lock();
+  if (!cv_.wait_for(lock, options_.drain_timeout, [&] { return live_.empty(); })) {
+    log::warn("drain_timeout", {{"closing", live_.size()}});
+    for (auto& [id, weak] : live_) {
+      if (auto live = weak.lock()) asio::post(live->transport.get_executor(), [live] { live->transport.close(); });
+    }
+    cv_.wait_for(lock, std::chrono::seconds(2), [&] { return live_.empty(); });
+  }
+  lock.unlock();
+  if (signals) asio::post(io_, [&signals] {
+    error_code ignored;
+    signals->cancel(ignored);
+  });
+  work.reset();
+  io_.stop();
+  for (auto& t : threads) t.join();
+  log::info("stopped");
+}
+
+asio::awaitable<void> Server::accept_loop(Bound& b) {
+  asio::steady_timer backoff(b.acceptor.get_executor());
+  for (;;) {
+    auto [ec, socket] =
+        co_await b.acceptor.async_accept(asio::make_strand(io_), asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !b.acceptor.is_open() || stopping_) co_return;
+      // EMFILE and friends: back off instead of spinning.
+      log::warn("accept_failed", {{"listen", endpoint_string(b.listener.address, b.port)}, {"error", ec.message()}});
+      backoff.expires_after(std::chrono::milliseconds(100));
+      co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    error_code rec;
+    auto remote = socket.remote_endpoint(rec);
+    if (rec) continue;  // already gone
+    std::string ip = address_string(remote.address());
+    auto verdict = limits_.acquire(ip);
+    auto executor = socket.get_executor();
+    if (verdict == ConnectionLimits::Verdict::Ok) {
+      asio::co_spawn(executor, serve_connection(b, std::move(socket), std::move(ip)), asio::detached);
+    } else {
+      std::string reason = verdict == ConnectionLimits::Verdict::TooMany ? "max_connections" : "max_connections_per_ip";
+      log::warn("connection_refused", {{"protocol", b.listener.protocol}, {"remote", ip}, {"reason", reason}});
+      asio::co_spawn(executor, refuse_connection(b, std::move(socket), std::move(reason)), asio::detached);
+    }
+  }
+}
+
+asio::awaitable<void> Server::refuse_connection(Bound& b, tcp::socket socket, std::string reason) {
+  Transport transport(std::move(socket));
+  transport.set_timeout(std::chrono::seconds(5));
+  try {
+    if (!b.entry.busy_reply.empty() && b.listener.tls != config::TlsMode::Implicit)
+      co_await transport.write(b.entry.busy_reply);
+  } catch (const std::exception& e) {
+    log::debug("busy_reply_failed", {{"reason", reason}, {"error", e.what()}});
+  }
+  transport.close();
+}
+
+void Server::connection_finished(std::uint64_t id, const std::string& ip) {
+  limits_.release(ip);
+  {
+    std::lock_guard lock(mutex_);
+    live_.erase(id);
+  }
+  cv_.notify_all();
+}
+
+asio::awaitable<void> Server::serve_connection(Bound& b, tcp::socket socket, std::string ip) {
+  auto started = std::chrono::steady_clock::now();
+  std::uint64_t id = log::next_connection_id();
+  auto live = std::make_shared<Live>(std::move(socket), config_.max_line_length, id, b.listener.protocol);
+  {
+    std::lock_guard lock(mutex_);
+    live_[id] = live;
+  }
+  struct Finish {
+    Server* server;
+    std::uint64_t id;
+    std::string ip;
+    ~Finish() { server->connection_finished(id, ip); }
+  } finish{this, id, ip};
+
+  auto& transport = live->transport;
+  auto& log = live->log;
+  log.info("connect", {{"remote", endpoint_string(transport.remote_address(), transport.remote_port())},
+                       {"local", endpoint_string(transport.local_address(), transport.local_port())},
+                       {"tls", config::to_string(b.listener.tls)}});
+  transport.set_timeout(std::chrono::seconds(config_.idle_timeout_seconds));
+  try {
+    if (b.listener.tls == config::TlsMode::Implicit) {
+      co_await transport.start_tls(*tls_);
+      log.info("tls", {{"version", transport.tls_version()}, {"cipher", transport.tls_cipher()}, {"sni", transport.sni()}});
+    } else {
+      live->reader.set_tls_sniffing(true);
+    }
+    Connection connection{transport, live->reader, log, b.listener, *tls_, config_, stopping_};
+    co_await b.entry.handler(connection);
+  } catch (const TlsOnPlainPort&) {
+    if (b.implicit_tls_port != 0)
+      log.warn("tls_on_plain_port", {{"port", b.port}, {"use_port", b.implicit_tls_port}});
+    else
+      log.warn("tls_on_plain_port", {{"port", b.port}, {"use_port", "none"}});
+  } catch (const Closed&) {
+    log.debug("peer_closed");
+  } catch (const Timeout& e) {
+    log.info("timeout", {{"error", e.what()}});
+  } catch (const TlsError& e) {
+    log.info("tls_failed", {{"error", e.what()}});
+  } catch (const std::exception& e) {
+    log.info("connection_error", {{"error", e.what()}});
+  }
+  transport.close();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  log.info("disconnect", {{"duration_ms", static_cast<std::int64_t>(ms)},
+                          {"bytes_in", transport.bytes_in()}, {"bytes_out", transport.bytes_out()}});
+}
+
+}  // namespace postamt::net

@@ -1,0 +1,78 @@
+// One client connection's byte stream: plain TCP or TLS (std::variant, so sessions are not templates),
+// with a deadline on every read, write and handshake (the idle timeout).
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "net/asio.hpp"
+#include "net/tls_contexts.hpp"
+
+namespace postamt::net {
+
+class Transport {
+ public:
+  using TlsStream = asio::ssl::stream<tcp::socket>;
+
+  // Takes an accepted socket. Every operation must run on the socket's executor (a strand).
+  explicit Transport(tcp::socket socket);
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+
+  // Deadline for each single read_some / write / handshake; zero disables it.
+  void set_timeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
+  std::chrono::milliseconds timeout() const { return timeout_; }
+
+  // Reads at least one byte. Throws Closed on EOF, Timeout, IoError.
+  asio::awaitable<std::size_t> read_some(std::span<char> buffer);
+  // Writes all of `data` (the caller keeps it alive across the co_await). Throws Timeout, IoError.
+  asio::awaitable<void> write(std::string_view data);
+  // Server-side TLS handshake (STARTTLS, or before the greeting on implicit-TLS ports) with the current
+  // certificate set; SNI picks the certificate. Throws TlsError (handshake failed), Timeout.
+  asio::awaitable<void> start_tls(TlsContexts& contexts);
+
+  bool is_tls() const;
+  std::string tls_version() const;  // "TLSv1.3", "" before TLS
+  std::string tls_cipher() const;
+  std::string sni() const;          // the server name the client asked for, "" if none
+  std::string remote_address() const { return remote_address_; }
+  std::uint16_t remote_port() const { return remote_port_; }
+  std::string local_address() const { return local_address_; }
+  std::uint16_t local_port() const { return local_port_; }
+  std::uint64_t bytes_in() const { return bytes_in_; }
+  std::uint64_t bytes_out() const { return bytes_out_; }
+
+  // Closes the socket; pending operations fail. Safe to call more than once.
+  void close();
+  tcp::socket& socket();
+  asio::any_io_executor get_executor();
+
+ private:
+  template <class Stream>
+  asio::awaitable<std::size_t> read_on(Stream& stream, std::span<char> buffer);
+  template <class Stream>
+  asio::awaitable<void> write_on(Stream& stream, std::string_view data);
+
+  std::variant<tcp::socket, TlsStream> stream_;
+  std::shared_ptr<const TlsGeneration> tls_generation_;  // keeps the contexts of this connection alive
+  asio::steady_timer read_timer_;
+  asio::steady_timer write_timer_;
+  std::chrono::milliseconds timeout_{0};
+  std::string remote_address_, local_address_;
+  std::uint16_t remote_port_ = 0, local_port_ = 0;
+  std::uint64_t bytes_in_ = 0, bytes_out_ = 0;
+};
+
+// "127.0.0.1", "::1" (v4-mapped v6 addresses shown as v4).
+std::string address_string(const asio::ip::address& address);
+// "127.0.0.1:25", "[::1]:25".
+std::string endpoint_string(std::string_view address, std::uint16_t port);
+
+}  // namespace postamt::net
