@@ -1,15 +1,128 @@
-// postamt user: not yet implemented (placeholder until its module lands).
+// postamt user add|del|passwd ADDR -c FILE [--password-stdin], user list -c FILE [DOMAIN]: users of
+// the built-in directory; each user owns one store account (cli/account_hooks.hpp).
+// Exit codes (sysexits.h): 0, 64 usage, 65 bad address/unknown domain, 67 no such user, 78 config.
 #include <sysexits.h>
 
 #include <cstdio>
+#include <iostream>
+#include <string>
 
+#include "cli/account_hooks.hpp"
+#include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/config_loader.hpp"
+#include "common/sqlite.hpp"
+#include "directory/directory.hpp"
+#include "directory/password.hpp"
 
 namespace postamt::cli {
+namespace {
 
-int cmd_user(const Argv&) {
-  std::fprintf(stderr, "postamt user: not implemented yet\n");
-  return EX_SOFTWARE;
+constexpr std::size_t kMaxPasswordLine = 4096;
+
+int fail(int code, const std::string& reason) {
+  std::fprintf(stderr, "postamt user: %s\n", reason.c_str());
+  return code;
+}
+
+// One line from stdin, without its line ending. The password is never echoed or logged.
+std::string read_password_line() {
+  std::string line;
+  if (!std::getline(std::cin, line) && line.empty()) throw directory::DataError("no password on standard input");
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) throw directory::DataError("empty password on standard input");
+  if (line.size() > kMaxPasswordLine) throw directory::DataError("password longer than 4096 bytes");
+  return line;
+}
+
+// The password to set: from stdin with --password-stdin, otherwise generated (and printed once).
+std::string obtain_password(const Args& args, bool& generated) {
+  generated = !args.flag("--password-stdin");
+  return generated ? directory::generate_password() : read_password_line();
+}
+
+std::string one_address(const Args& args, const char* sub) {
+  const auto& pos = args.positional();
+  if (pos.size() != 2) throw UsageError(std::string("user ") + sub + " takes exactly one address");
+  return pos[1];
+}
+
+int user_add(const Args& args, const config::Config& cfg) {
+  std::string address = one_address(args, "add");
+  auto dir = directory::Directory::open(cfg.data_dir);
+  bool generated = false;
+  std::string password = obtain_password(args, generated);
+  auto user = dir.add_user(address, directory::hash_password(password));
+  try {
+    on_user_created(cfg.data_dir, user.id);
+  } catch (...) {
+    dir.remove_user(user.address);  // nothing half-made: no user without a mailbox
+    throw;
+  }
+  std::printf("added %s\n", user.address.c_str());
+  if (generated) std::printf("password: %s (shown once)\n", password.c_str());
+  return EX_OK;
+}
+
+int user_del(const Args& args, const config::Config& cfg) {
+  std::string address = one_address(args, "del");
+  auto dir = directory::Directory::open(cfg.data_dir);
+  auto user = dir.find_user(address);
+  if (!user || !dir.remove_user(user->address)) return fail(EX_NOUSER, "no such user: " + address);
+  on_user_deleted(cfg.data_dir, user->id);
+  std::printf("deleted %s\n", user->address.c_str());
+  return EX_OK;
+}
+
+int user_passwd(const Args& args, const config::Config& cfg) {
+  std::string address = one_address(args, "passwd");
+  auto dir = directory::Directory::open(cfg.data_dir);
+  auto user = dir.find_user(address);
+  if (!user) return fail(EX_NOUSER, "no such user: " + address);
+  bool generated = false;
+  std::string password = obtain_password(args, generated);
+  dir.set_password(user->address, directory::hash_password(password));
+  std::printf("password changed for %s\n", user->address.c_str());
+  if (generated) std::printf("password: %s (shown once)\n", password.c_str());
+  return EX_OK;
+}
+
+int user_list(const Args& args, const config::Config& cfg) {
+  const auto& pos = args.positional();
+  if (pos.size() > 2) throw UsageError("user list takes at most one domain");
+  auto dir = directory::Directory::open(cfg.data_dir);
+  std::string domain = pos.size() == 2 ? pos[1] : "";
+  if (!domain.empty() && !dir.is_local_domain(domain)) return fail(EX_DATAERR, "unknown domain " + domain);
+  for (const auto& u : dir.users(domain)) std::printf("%s\n", u.address.c_str());
+  return EX_OK;
+}
+
+}  // namespace
+
+int cmd_user(const Argv& argv) {
+  Args args(argv, {{"-c"}, {"--password-stdin"}});
+  if (args.positional().empty()) throw UsageError("expected add, del, passwd or list");
+  const std::string sub = args.positional()[0];
+  int (*fn)(const Args&, const config::Config&) = nullptr;
+  if (sub == "add") fn = user_add;
+  else if (sub == "del" || sub == "delete") fn = user_del;
+  else if (sub == "passwd") fn = user_passwd;
+  else if (sub == "list") fn = user_list;
+  else throw UsageError("unknown subcommand '" + sub + "' (expected add, del, passwd or list)");
+  if (sub != "add" && sub != "passwd" && args.flag("--password-stdin")) {
+    throw UsageError("--password-stdin only applies to user add and user passwd");
+  }
+  auto cfg = load_config_or_report(args.required("-c"), "user");
+  if (!cfg) return EX_CONFIG;
+  try {
+    return fn(args, *cfg);
+  } catch (const directory::NoSuchUser& e) {
+    return fail(EX_NOUSER, e.what());
+  } catch (const directory::Error& e) {
+    return fail(EX_DATAERR, e.what());
+  } catch (const sqlite::Error& e) {
+    return fail(e.busy() ? EX_TEMPFAIL : EX_IOERR, std::string("database: ") + e.what());
+  }
 }
 
 }  // namespace postamt::cli
