@@ -231,6 +231,21 @@ TEST_F(CertTest, CsrCarriesSubjectAltNamesAndIsSigned) {
   EXPECT_EQ(dns, (std::vector<std::string>{"mx.example.test", "example.test"}));
 }
 
+TEST_F(CertTest, Ed25519CsrVerifies) {
+  CsrOptions o;
+  o.dns_names = {"mx.example.test"};
+  o.key = KeyType::Ed25519;
+  create_csr(p("e.key"), p("e.csr"), o);
+  BIO* bio = BIO_new_file(p("e.csr").c_str(), "r");
+  ASSERT_NE(bio, nullptr);
+  X509_REQ* req = PEM_read_bio_X509_REQ(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  ASSERT_NE(req, nullptr);
+  EXPECT_EQ(X509_REQ_verify(req, X509_REQ_get0_pubkey(req)), 1);
+  EXPECT_EQ(EVP_PKEY_get_base_id(X509_REQ_get0_pubkey(req)), EVP_PKEY_ED25519);
+  X509_REQ_free(req);
+}
+
 TEST_F(CertTest, RefusesToOverwrite) {
   make_ca();
   std::string before = slurp(p("ca.crt"));
