@@ -2,4 +2,5 @@
 #pragma once
 #include "sasl/base64.hpp"
 #include "sasl/mechanism.hpp"
+#include "sasl/response.hpp"
 #include "sasl/scram_secret.hpp"
