@@ -50,7 +50,7 @@ class ScramTest : public ::testing::Test {
     store.add("alice@example.org", "correct horse", true, "saltsaltsaltsalt", 4096);
     store.add("noscram@example.org", "pw", false);
   }
-  // Runs client-first; returns the server-first-message (empty on failure).
+  // Sends gs2 header + client-first-message-bare as the initial response.
   Step first(ScramSha256& m, std::string_view gs2, std::string_view bare) {
     return m.start(std::string(gs2) + std::string(bare));
   }
@@ -190,7 +190,7 @@ TEST_F(ScramTest, ExtensionsIgnoredMandatoryRefused) {
 
 TEST_F(ScramTest, MalformedClientFirstFails) {
   const std::string bad[] = {
-      "",  // via start: treated as no initial response, so tested below through step
+      "",  // sent as a response to the empty challenge
       "garbage",
       "n,,",
       "n,",
