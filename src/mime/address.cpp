@@ -25,6 +25,19 @@ bool is_special(char c) {
   }
 }
 
+// Length of an RFC 2047 encoded-word at the start of s, 0 if none. Such a word is kept whole even
+// when it (illegally, §5) contains specials such as ':' — as real mail does.
+std::size_t encoded_word_length(std::string_view s) {
+  if (!s.starts_with("=?")) return 0;
+  std::size_t q1 = s.find('?', 2);
+  if (q1 == std::string_view::npos || q1 + 2 >= s.size() || s[q1 + 2] != '?') return 0;
+  std::size_t end = s.find("?=", q1 + 3);
+  if (end == std::string_view::npos) return 0;
+  for (std::size_t k = 0; k < end; ++k)
+    if (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n') return 0;
+  return end + 2;
+}
+
 std::vector<Token> lex(std::string_view s) {
   std::vector<Token> out;
   std::size_t i = 0;
@@ -70,6 +83,7 @@ std::vector<Token> lex(std::string_view s) {
       out.push_back(Token{Token::T::Special, std::string(1, c), std::string(1, c)});
     } else {
       std::size_t b = i;
+      i += encoded_word_length(s.substr(i));
       while (i < s.size() && !is_special(s[i]) && s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n') ++i;
       std::string a(s.substr(b, i - b));
       out.push_back(Token{Token::T::Atom, a, a});

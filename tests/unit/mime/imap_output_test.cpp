@@ -66,6 +66,9 @@ TEST(Address, BrokenInputNeverThrows) {
   ASSERT_EQ(a.size(), 3u);
   EXPECT_EQ(a[2].kind, Address::Kind::GroupEnd);
   parse_address_list(std::string(5000, '(') + std::string(10, '<') + ":;@");
+  a = parse_address_list("=?utf-8?q?a:b?= <x@y.example>");  // encoded-word with ':' stays one word
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].name, "=?utf-8?q?a:b?=");
 }
 
 // RFC 3501 §6.3.11 APPEND example message.
