@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/config_loader.hpp"
 #include "common/sqlite.hpp"
+#include "directory/address.hpp"
 #include "directory/directory.hpp"
 
 namespace postamt::cli {
@@ -34,11 +35,11 @@ int run_domain(const std::string& sub, const Args& args, const config::Config& c
   auto dir = directory::Directory::open(cfg.data_dir);
   if (sub == "add") {
     dir.add_domain(name);
-    std::printf("added %s\n", name.c_str());
+    std::printf("added %s\n", directory::normalize_domain(name).value_or(name).c_str());
     return EX_OK;
   }
   if (!dir.remove_domain(name)) return fail(EX_DATAERR, "no such domain: " + name);
-  std::printf("deleted %s\n", name.c_str());
+  std::printf("deleted %s\n", directory::normalize_domain(name).value_or(name).c_str());
   return EX_OK;
 }
 

@@ -167,5 +167,24 @@ TEST_F(ResolveTest, BarePostmaster) {
   EXPECT_EQ(ids(d_.resolve("<postmaster>")), std::vector<std::int64_t>{pm});
 }
 
+TEST_F(ResolveTest, GarbageNeverThrows) {
+  alias("@example.test", {"anna@example.test"});
+  std::uint32_t x = 12345;
+  const std::string alphabet = std::string("@<>\"\\.+- aZ\0\xff", 14) + "example.test";
+  for (int i = 0; i < 2000; ++i) {
+    std::string s;
+    int len = static_cast<int>(x % 40);
+    for (int j = 0; j < len; ++j) {
+      x = x * 1103515245u + 12345u;
+      s += alphabet[(x >> 16) % alphabet.size()];
+    }
+    x = x * 1103515245u + 12345u;
+    Resolution r;
+    ASSERT_NO_THROW(r = d_.resolve(s)) << s;
+    if (r.status == Status::Local) EXPECT_FALSE(r.users.empty() && r.remote.empty());
+    else EXPECT_FALSE(r.reason.empty());
+  }
+}
+
 }  // namespace
 }  // namespace postamt::directory
