@@ -52,18 +52,6 @@ void check_offsets(const Part& p, std::size_t size, const std::string& where, in
   }
 }
 
-// Counts leaf parts in a BODYSTRUCTURE tree read back from the string.
-int count_bodystructure_parts(const testing::Sexp& s) {
-  if (!s.items.empty() && s.items[0].kind == testing::Sexp::Kind::List) {
-    int n = 1;
-    for (const auto& i : s.items)
-      if (i.kind == testing::Sexp::Kind::List && (i.items.empty() || i.items[0].kind != testing::Sexp::Kind::Nil))
-        if (&i != &s.items.back()) n += count_bodystructure_parts(i);
-    return n;
-  }
-  return 1;
-}
-
 TEST(Corpus, EveryMessageParsesAndFormats) {
   auto files = corpus_files();
   ASSERT_GT(files.size(), 200u) << "corpus missing at " << kCorpus;
@@ -87,7 +75,6 @@ TEST(Corpus, EveryMessageParsesAndFormats) {
       if (e->items[i].kind == testing::Sexp::Kind::Nil) continue;
       for (const auto& a : e->items[i].items) ASSERT_EQ(a.items.size(), 4u) << where;
     }
-    if (!m.root.children.empty() || parts > 0) SUCCEED();
   }
 }
 
