@@ -1,0 +1,57 @@
+// The MailStore interface (DESIGN.md "Storage"): every protocol and the delivery pipeline reach the
+// mailboxes through it; the SQLite backend implements it now, a PostgreSQL backend later, unchanged.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/types.hpp"
+
+namespace postamt::store {
+
+class MailStore {
+ public:
+  virtual ~MailStore() = default;
+  // INBOX + Drafts Sent Trash Junk Archive with \Drafts \Sent \Trash \Junk \Archive (RFC 6154); idempotent.
+  virtual void create_account(AccountId) = 0;
+  virtual void delete_account(AccountId) = 0;  // removes the account's index and blobs
+  // Stores `message` (already CRLF-normalised, Return-Path included) once for all targets; a target
+  // whose mailbox does not exist falls back to INBOX. All-or-nothing: on exception nothing is visible.
+  // Throws NoSuchAccount for an account never created, Error for a bad flag.
+  virtual std::vector<Stored> deliver(std::string_view message, const NewMessage&, std::span<const Target>,
+                                      Changes& out) = 0;
+  virtual std::vector<MailboxInfo> list_mailboxes(AccountId) = 0;  // INBOX first, then by name
+  virtual std::optional<MailboxInfo> mailbox(AccountId, std::string_view name) = 0;  // INBOX case-insensitive
+  // Creates missing superior names too (RFC 9051 §6.3.4). Throws MailboxExists, Error (bad name).
+  virtual void create_mailbox(AccountId, std::string_view name, std::string_view special_use, Changes& out) = 0;
+  // Inferior names stay (RFC 9051 §6.3.5). Throws NoSuchMailbox, Error (INBOX).
+  virtual void delete_mailbox(AccountId, std::string_view name, Changes& out) = 0;
+  // Renames inferior names too; renaming INBOX moves its messages to a new mailbox (RFC 9051 §6.3.6).
+  virtual void rename_mailbox(AccountId, std::string_view from, std::string_view to, Changes& out) = 0;
+  virtual std::vector<MessageInfo> messages(AccountId, std::string_view mailbox) = 0;  // ascending UID
+  virtual std::string read_message(AccountId, const MessageInfo&) = 0;                 // full bytes
+  virtual std::filesystem::path message_path(AccountId, const MessageInfo&) = 0;
+  // flags: mode Add/Remove/Replace; returns new modseq per uid via Changes (only messages whose flags
+  // changed get a new modseq, one new modseq per call, RFC 7162 §3.1). Unknown uids are ignored.
+  enum class FlagMode { Add, Remove, Replace };
+  virtual void store_flags(AccountId, std::string_view mailbox, std::span<const std::uint32_t> uids,
+                           std::span<const std::string> flags, FlagMode, Changes& out) = 0;
+  // Removes the messages (remembered with their modseq for QRESYNC VANISHED, RFC 7162 §3.2.10).
+  virtual void expunge(AccountId, std::string_view mailbox, std::span<const std::uint32_t> uids, Changes& out) = 0;
+  // all accounts: every row has its file with right size+sha256; every file has a row; temp files
+  virtual FsckReport fsck(bool repair) = 0;
+
+  // --- additions beyond the session contract ---
+  virtual void set_subscribed(AccountId, std::string_view mailbox, bool subscribed) = 0;  // throws NoSuchMailbox
+  // UIDs expunged since `modseq` (exclusive), ascending, for QRESYNC VANISHED (RFC 7162 §3.2.10).
+  virtual std::vector<std::uint32_t> expunged_since(AccountId, std::string_view mailbox, std::uint64_t modseq) = 0;
+  // IMAP4rev1 \Recent (RFC 3501 §2.3.2): returns the UIDs recent to the caller's session and clears
+  // them for every later session.
+  virtual std::vector<std::uint32_t> claim_recent(AccountId, std::string_view mailbox) = 0;
+};
+
+}  // namespace postamt::store

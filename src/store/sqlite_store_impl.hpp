@@ -1,0 +1,58 @@
+// The SQLite MailStore backend's class (internal): per-account index connections, the operations in
+// sqlite_store.cpp, delivery in deliver.cpp, consistency checks in fsck.cpp.
+#pragma once
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "common/sqlite.hpp"
+#include "store/blob_files.hpp"
+#include "store/mail_store.hpp"
+
+namespace postamt::store {
+
+// A Change with the common fields set (the rest default).
+inline Change make_change(Change::Kind kind, AccountId account, std::string mailbox, std::uint32_t uid = 0,
+                          std::uint64_t modseq = 0) {
+  Change c{kind, account, std::move(mailbox), uid, modseq, {}, {}};
+  return c;
+}
+
+class SqliteStore final : public MailStore {
+ public:
+  explicit SqliteStore(std::filesystem::path data_dir) : layout_(std::move(data_dir)) {}
+
+  void create_account(AccountId) override;
+  void delete_account(AccountId) override;
+  std::vector<Stored> deliver(std::string_view message, const NewMessage&, std::span<const Target>,
+                              Changes& out) override;
+  std::vector<MailboxInfo> list_mailboxes(AccountId) override;
+  std::optional<MailboxInfo> mailbox(AccountId, std::string_view name) override;
+  void create_mailbox(AccountId, std::string_view name, std::string_view special_use, Changes& out) override;
+  void delete_mailbox(AccountId, std::string_view name, Changes& out) override;
+  void rename_mailbox(AccountId, std::string_view from, std::string_view to, Changes& out) override;
+  std::vector<MessageInfo> messages(AccountId, std::string_view mailbox) override;
+  std::string read_message(AccountId, const MessageInfo&) override;
+  std::filesystem::path message_path(AccountId, const MessageInfo&) override;
+  void store_flags(AccountId, std::string_view mailbox, std::span<const std::uint32_t> uids,
+                   std::span<const std::string> flags, FlagMode, Changes& out) override;
+  void expunge(AccountId, std::string_view mailbox, std::span<const std::uint32_t> uids, Changes& out) override;
+  FsckReport fsck(bool repair) override;
+  void set_subscribed(AccountId, std::string_view mailbox, bool subscribed) override;
+  std::vector<std::uint32_t> expunged_since(AccountId, std::string_view mailbox, std::uint64_t modseq) override;
+  std::vector<std::uint32_t> claim_recent(AccountId, std::string_view mailbox) override;
+
+ private:
+  // The account's open index (cached); throws NoSuchAccount if it was never created.
+  std::shared_ptr<sqlite::Database> db(AccountId account);
+  void forget(AccountId account);
+  // Stages for removal every blob in `blobs` that no row of the account references any more.
+  void stage_unreferenced(sqlite::Database& db, AccountId account, const std::vector<std::string>& blobs,
+                          BlobRemoval& removal);
+
+  Layout layout_;
+  std::mutex mutex_;  // guards dbs_ only
+  std::map<AccountId, std::shared_ptr<sqlite::Database>> dbs_;
+};
+
+}  // namespace postamt::store
