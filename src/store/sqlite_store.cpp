@@ -78,6 +78,7 @@ void SqliteStore::create_account(AccountId account) {
   postamt::fs::create_directories(layout_.tmp_dir(), 0700);
   postamt::fs::fsync_directory(layout_.account_dir(account));
   postamt::fs::fsync_directory(layout_.accounts_dir());
+  postamt::fs::fsync_directory(layout_.data_dir());
   {
     // Creating the index file: Database::open(create) then migrate; db() caches it afterwards.
     auto created = sqlite::Database::open(layout_.index_path(account).string(), true);

@@ -137,5 +137,18 @@ TEST_F(FsckTest, AccountWithoutIndexIsReported) {
   EXPECT_FALSE(r.problems[0].repaired);
 }
 
+TEST_F(FsckTest, CorruptIndexIsReportedNotRepaired) {
+  reopen();  // drop cached connections before damaging the file
+  std::filesystem::remove(dir_ / "accounts/2/index.sqlite-wal");
+  std::filesystem::remove(dir_ / "accounts/2/index.sqlite-shm");
+  { std::ofstream(dir_ / "accounts/2/index.sqlite", std::ios::trunc) << std::string(4096, 'Z'); }
+  auto r = store_->fsck(true);
+  ASSERT_EQ(r.problems.size(), 1u) << dump(r);
+  EXPECT_EQ(r.problems[0].kind, "bad-index");
+  EXPECT_EQ(r.problems[0].account, 2);
+  EXPECT_FALSE(r.problems[0].repaired);
+  EXPECT_EQ(store_->messages(1, "INBOX").size(), 3u);
+}
+
 }  // namespace
 }  // namespace postamt::store::testing
