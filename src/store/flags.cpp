@@ -21,7 +21,7 @@ bool less_ci(const std::string& a, const std::string& b) { return str::to_lower(
 bool equal_ci(const std::string& a, const std::string& b) { return str::iequals(a, b); }
 
 void sort_unique(std::vector<std::string>& v) {
-  std::sort(v.begin(), v.end(), less_ci);
+  std::stable_sort(v.begin(), v.end(), less_ci);  // stable: the first spelling of a keyword wins
   v.erase(std::unique(v.begin(), v.end(), equal_ci), v.end());
 }
 }  // namespace

@@ -15,6 +15,9 @@ TEST(Flags, NormalizeCanonicalisesAndRejects) {
     std::vector<std::string> v{bad};
     EXPECT_THROW(normalize_flags(v), Error) << bad;
   }
+  // Keywords compare case-insensitively; the spelling already on the message is kept.
+  EXPECT_EQ(apply_flags({"Work"}, {"work", "Home"}, FlagOp::Add), (std::vector<std::string>{"Home", "Work"}));
+  EXPECT_EQ(apply_flags({"Work", "\\Seen"}, {"WORK"}, FlagOp::Remove), (std::vector<std::string>{"\\Seen"}));
   EXPECT_EQ(split_flags(join_flags({"\\Seen", "a"})), (std::vector<std::string>{"\\Seen", "a"}));
   EXPECT_TRUE(split_flags("").empty());
 }
