@@ -26,6 +26,10 @@ namespace postamt::net {
 
 using boost::system::error_code;
 
+namespace {
+constexpr std::chrono::milliseconds kHandshakeTimeout{60000};
+}
+
 struct Server::Bound {
   config::Listener listener;
   tcp::acceptor acceptor;
@@ -36,7 +40,8 @@ struct Server::Bound {
 
 struct Server::Live {
   Live(tcp::socket socket, std::size_t max_line, std::uint64_t id, const std::string& protocol)
-      : transport(std::move(socket)), reader(transport, max_line), log(id, protocol) {}
+      : executor(socket.get_executor()), transport(std::move(socket)), reader(transport, max_line), log(id, protocol) {}
+  asio::any_io_executor executor;  // the connection's strand; read without racing the transport
   Transport transport;
   LineReader reader;
   log::ConnectionLog log;
@@ -50,6 +55,11 @@ Server::Server(const config::Config& config, ServerOptions options)
 
 Server::~Server() {
   stop();
+  if (!threads_.empty()) {  // started but run() never waited: stop the threads now
+    work_.reset();
+    io_.stop();
+    for (auto& t : threads_) t.join();
+  }
   for (auto& b : bound_) {
     error_code ignored;
     b->acceptor.close(ignored);
@@ -61,7 +71,7 @@ void Server::bind_all() {
     auto entry = find_protocol(listener.protocol);
     std::string where = endpoint_string(listener.address, listener.port);
     if (!entry) {
-      log::info("listener_skipped", {{"protocol", listener.protocol}, {"listen", where}, {"reason", "not in this build"}});
+      log::info("listener_skipped", {{"protocol", listener.protocol}, {"reason", "not in this build"}, {"listen", where}});
       continue;
     }
     if (listener.tls == config::TlsMode::Implicit && !tls_->available())
@@ -154,19 +164,20 @@ void wait_for_signal(asio::signal_set& signals, Server& server) {
 }
 }  // namespace
 
-void Server::run() {
-  std::optional<asio::signal_set> signals;
+void Server::start() {
+  if (work_) return;
   if (options_.handle_signals) {
-    signals.emplace(io_, SIGTERM, SIGINT, SIGHUP);
-    wait_for_signal(*signals, *this);
+    signals_ = std::make_unique<asio::signal_set>(io_, SIGTERM, SIGINT, SIGHUP);
+    wait_for_signal(*signals_, *this);
   }
   for (auto& b : bound_) asio::co_spawn(b->acceptor.get_executor(), accept_loop(*b), asio::detached);
-
-  auto work = asio::make_work_guard(io_);
+  work_.emplace(io_.get_executor());
   unsigned n = options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::thread> threads;
-  for (unsigned i = 0; i < n; ++i) threads.emplace_back([this] { io_.run(); });
+  for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
+}
 
+void Server::run() {
+  start();
   std::unique_lock lock(mutex_);
   cv_.wait(lock, [&] { return stop_requested_; });
   log::info("draining", {{"connections", live_.size()},
@@ -177,18 +188,19 @@ void Server::run() {
   if (!cv_.wait_for(lock, options_.drain_timeout, [&] { return live_.empty(); })) {
     log::warn("drain_timeout", {{"closing", live_.size()}});
     for (auto& [id, weak] : live_) {
-      if (auto live = weak.lock()) asio::post(live->transport.get_executor(), [live] { live->transport.close(); });
+      if (auto live = weak.lock()) asio::post(live->executor, [live] { live->transport.close(); });
     }
     cv_.wait_for(lock, std::chrono::seconds(2), [&] { return live_.empty(); });
   }
   lock.unlock();
-  if (signals) asio::post(io_, [&signals] {
+  if (signals_) asio::post(io_, [this] {
     error_code ignored;
-    signals->cancel(ignored);
+    signals_->cancel(ignored);
   });
-  work.reset();
+  work_.reset();
   io_.stop();
-  for (auto& t : threads) t.join();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
   log::info("stopped");
 }
 
@@ -262,12 +274,16 @@ asio::awaitable<void> Server::serve_connection(Bound& b, tcp::socket socket, std
   log.info("connect", {{"remote", endpoint_string(transport.remote_address(), transport.remote_port())},
                        {"local", endpoint_string(transport.local_address(), transport.local_port())},
                        {"tls", config::to_string(b.listener.tls)}});
-  transport.set_timeout(std::chrono::seconds(config_.idle_timeout_seconds));
+  std::chrono::milliseconds idle = std::chrono::seconds(config_.idle_timeout_seconds);
   try {
     if (b.listener.tls == config::TlsMode::Implicit) {
+      // A client that connects and never says hello should not hold the slot for the whole idle timeout.
+      transport.set_timeout(std::min<std::chrono::milliseconds>(idle, kHandshakeTimeout));
       co_await transport.start_tls(*tls_);
+      transport.set_timeout(idle);
       log.info("tls", {{"version", transport.tls_version()}, {"cipher", transport.tls_cipher()}, {"sni", transport.sni()}});
     } else {
+      transport.set_timeout(idle);
       live->reader.set_tls_sniffing(true);
     }
     Connection connection{transport, live->reader, log, b.listener, *tls_, config_, stopping_};

@@ -8,12 +8,17 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "common/config.hpp"
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
 #include "net/asio.hpp"
 #include "net/connection_limits.hpp"
 #include "net/protocol_registry.hpp"
@@ -52,8 +57,10 @@ class Server {
   // Throws BindError naming address:port, TlsError for an implicit-TLS listener without a certificate.
   void bind_all();
   std::vector<BoundListener> bound() const;
-  // Serves until stop() (or SIGTERM/SIGINT with handle_signals), then stops accepting, gives open
-  // connections drain_timeout to finish, closes the rest and returns.
+  // Installs the signal handlers (handle_signals), starts accepting and the io threads. Idempotent.
+  void start();
+  // start(), then serves until stop() (or SIGTERM/SIGINT with handle_signals), then stops accepting,
+  // gives open connections drain_timeout to finish, closes the rest and returns.
   void run();
   void stop();        // thread-safe; may be called before run()
   void reload_tls();  // thread-safe; logs and keeps the old certificates on error
@@ -78,8 +85,11 @@ class Server {
   std::condition_variable cv_;
   bool stop_requested_ = false;
   std::map<std::uint64_t, std::weak_ptr<Live>> live_;
+  std::vector<std::thread> threads_;
   // Declared after everything a connection coroutine touches: destroying io_ destroys unfinished frames.
   asio::io_context io_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::unique_ptr<asio::signal_set> signals_;
   std::vector<std::unique_ptr<Bound>> bound_;
 };
 

@@ -1,9 +1,11 @@
 // Server + Transport + LineReader end to end over 127.0.0.1: plain echo, line limits, literals,
 // idle timeout, connection limits, TLS sniffing on plain ports, bind errors, skipped listeners, drain.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "net/privileges.hpp"
 #include "test_support.hpp"
 
 namespace postamt::net::test {
@@ -158,8 +160,8 @@ TEST_F(ServerTest, ListenerWithoutRegisteredProtocolIsSkipped) {
   std::string log = testing::internal::GetCapturedStderr();
   ASSERT_EQ(server.bound().size(), 1u);
   EXPECT_EQ(server.bound()[0].protocol, "echo");
-  EXPECT_NE(log.find("event=listener_skipped protocol=nosuchproto"), std::string::npos) << log;
-  EXPECT_NE(log.find("reason=\"not in this build\""), std::string::npos) << log;
+  EXPECT_NE(log.find("event=listener_skipped protocol=nosuchproto reason=\"not in this build\""), std::string::npos)
+      << log;
 }
 
 TEST_F(ServerTest, ImplicitTlsWithoutCertificateIsAnError) {
@@ -185,6 +187,37 @@ TEST_F(ServerTest, StopWithoutConnectionsIsImmediate) {
   auto start = std::chrono::steady_clock::now();
   server.shutdown();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 1000ms);
+}
+
+TEST_F(ServerTest, SilentClientOnImplicitTlsPortTimesOut) {
+  cfg.idle_timeout_seconds = 1;
+  cfg.certificates.push_back(self_signed("silent", "mail.example.com"));
+  cfg.listeners.push_back(listener("echo", config::TlsMode::Implicit));
+  TestServer server(cfg);
+  Client c(server.port("echo", config::TlsMode::Implicit));
+  EXPECT_EQ(c.line(4000ms), "<EOF>");  // no greeting before TLS, closed after the handshake deadline
+}
+
+TEST(Privileges, DropToUnprivilegedUser) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root";
+  EXPECT_FALSE(drop_privileges(""));  // root without [server] user: warning only
+  EXPECT_THROW(drop_privileges("no-such-user-postamt"), PrivilegeError);
+  EXPECT_THROW(drop_privileges("root"), PrivilegeError);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    bool dropped = false;
+    try {
+      dropped = drop_privileges("nobody");
+    } catch (...) {
+      _exit(3);
+    }
+    _exit(dropped && getuid() != 0 && geteuid() != 0 && setuid(0) != 0 ? 0 : 4);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 }  // namespace
