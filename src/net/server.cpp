@@ -275,6 +275,7 @@ asio::awaitable<void> Server::serve_connection(Bound& b, tcp::socket socket, std
                        {"local", endpoint_string(transport.local_address(), transport.local_port())},
                        {"tls", config::to_string(b.listener.tls)}});
   std::chrono::milliseconds idle = std::chrono::seconds(config_.idle_timeout_seconds);
+  bool graceful = false;  // the session ended the conversation itself
   try {
     if (b.listener.tls == config::TlsMode::Implicit) {
       // A client that connects and never says hello should not hold the slot for the whole idle timeout.
@@ -288,6 +289,7 @@ asio::awaitable<void> Server::serve_connection(Bound& b, tcp::socket socket, std
     }
     Connection connection{transport, live->reader, log, b.listener, *tls_, config_, stopping_};
     co_await b.entry.handler(connection);
+    graceful = true;
   } catch (const TlsOnPlainPort&) {
     if (b.implicit_tls_port != 0)
       log.warn("tls_on_plain_port", {{"port", b.port}, {"use_port", b.implicit_tls_port}});
@@ -302,6 +304,7 @@ asio::awaitable<void> Server::serve_connection(Bound& b, tcp::socket socket, std
   } catch (const std::exception& e) {
     log.info("connection_error", {{"error", e.what()}});
   }
+  if (graceful) co_await transport.shutdown();
   transport.close();
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   log.info("disconnect", {{"duration_ms", static_cast<std::int64_t>(ms)},

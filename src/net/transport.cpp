@@ -106,6 +106,15 @@ void Transport::close() {
   }
 }
 
+asio::awaitable<void> Transport::shutdown(std::chrono::milliseconds limit) {
+  if (auto* tls = std::get_if<TlsStream>(&stream_); tls && socket().is_open()) {
+    read_timer_.expires_after(limit);
+    co_await make_parallel_group(tls->async_shutdown(asio::deferred), read_timer_.async_wait(asio::deferred))
+        .async_wait(wait_for_one(), asio::as_tuple(asio::use_awaitable));
+  }
+  close();
+}
+
 template <class Stream>
 asio::awaitable<std::size_t> Transport::read_on(Stream& stream, std::span<char> buffer) {
   error_code ec;

@@ -49,6 +49,9 @@ class Transport {
   std::uint64_t bytes_in() const { return bytes_in_; }
   std::uint64_t bytes_out() const { return bytes_out_; }
 
+  // Ends the connection politely: TLS close_notify (RFC 8446 §6.1) waiting at most `limit` for the
+  // peer's, then close(). Never throws.
+  asio::awaitable<void> shutdown(std::chrono::milliseconds limit = std::chrono::milliseconds(2000));
   // Closes the socket; pending operations fail. Safe to call more than once.
   void close();
   tcp::socket& socket();

@@ -195,6 +195,7 @@ class Client {
     if (tls_) asio::async_read_until(*tls_, asio::dynamic_buffer(buf_), "\n", handler);
     else asio::async_read_until(socket_, asio::dynamic_buffer(buf_), "\n", handler);
     run_until(io_, done, limit);
+    last_error_ = ec;
     if (ec) return "<EOF>";
     std::string l = buf_.substr(0, n);
     buf_.erase(0, n);
@@ -203,6 +204,8 @@ class Client {
   }
 
   SSL* ssl() { return tls_ ? tls_->native_handle() : nullptr; }
+  // How the last line() ended: eof is a clean close (over TLS: close_notify received).
+  boost::system::error_code last_error() const { return last_error_; }
 
  private:
   asio::io_context io_;
@@ -210,6 +213,7 @@ class Client {
   ssl::context client_ctx_{ssl::context::tls_client};
   std::optional<ssl::stream<tcp::socket>> tls_;
   std::string buf_;
+  boost::system::error_code last_error_;
 };
 
 // Subject CN of the certificate the server presented.

@@ -33,6 +33,10 @@ TEST_F(TlsTest, ImplicitTls) {
   c.send("ping\r\n");
   EXPECT_EQ(c.line(), "ECHO ping");
   EXPECT_EQ(peer_common_name(c.ssl()), "mail.example.com");
+  c.send("QUIT\r\n");
+  EXPECT_EQ(c.line(), "BYE");
+  EXPECT_EQ(c.line(), "<EOF>");
+  EXPECT_EQ(c.last_error(), asio::error::eof) << c.last_error().message();  // close_notify, not a truncated stream
 }
 
 TEST_F(TlsTest, StartTlsDiscardsPipelinedPlaintext) {
