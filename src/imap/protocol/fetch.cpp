@@ -28,14 +28,12 @@ std::string att_name(Lexer& lex) {
 std::vector<std::string> header_list(Lexer& lex) {
   std::vector<std::string> fields;
   lex.expect('(', "'(' before header field list");
-  for (;;) {
-    if (lex.at_end()) lex.error("Missing ')' in header field list");
+  do {
     std::string f = lex.astring("header field name");
     if (f.empty()) lex.error("Empty header field name");
     fields.push_back(str::to_upper(f));
-    if (lex.try_char(')')) return fields;
-    lex.sp("header field name");
-  }
+  } while (!lex.list_end("header field list", "header field name"));
+  return fields;
 }
 
 // section = "[" [section-spec] "]" (binary: only section-part). The "[" is already consumed.
@@ -116,13 +114,11 @@ void parse_att(Lexer& lex, std::vector<FetchAttribute>& out) {
     if (lex.rest().size() >= 2 && lex.rest()[0] == ' ' && lex.rest()[1] == '(') {
       lex.sp("PREVIEW modifiers");
       lex.try_char('(');
-      for (;;) {
+      do {
         const std::string mod = str::to_upper(lex.atom("PREVIEW modifier"));
         if (mod != "LAZY") lex.error("Unknown PREVIEW modifier " + mod);
         a.lazy = true;
-        if (lex.try_char(')')) break;
-        lex.sp("PREVIEW modifier");
-      }
+      } while (!lex.list_end("PREVIEW modifiers", "PREVIEW modifier"));
     }
   } else if (name == "BODY" || name == "BODY.PEEK") {
     a.peek = name == "BODY.PEEK";
@@ -157,14 +153,10 @@ Fetch parse_fetch(Lexer& lex, const Limits& limits, bool uid) {
   lex.sp("FETCH attributes");
   if (lex.try_char('(')) {
     if (lex.peek() == ')') lex.error("Empty FETCH attribute list");
-    for (;;) {
-      if (lex.at_end()) lex.error("Missing ')' in FETCH attribute list");
+    do {
       parse_att(lex, f.attributes);
       if (f.attributes.size() > limits.max_nesting * 10) lex.error("Too many FETCH attributes");
-      if (lex.try_char(')')) break;
-      if (lex.at_end()) lex.error("Missing ')' in FETCH attribute list");
-      lex.sp("FETCH attribute");
-    }
+    } while (!lex.list_end("FETCH attribute list", "FETCH attribute"));
   } else if (lex.try_word("ALL")) {
     for (K k : {K::Flags, K::InternalDate, K::Rfc822Size, K::Envelope}) push(f.attributes, k);
   } else if (lex.try_word("FAST")) {
@@ -177,7 +169,7 @@ Fetch parse_fetch(Lexer& lex, const Limits& limits, bool uid) {
   if (lex.try_sp()) {
     // fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")" (RFC 4466 §2.4)
     lex.expect('(', "'(' before FETCH modifiers");
-    for (;;) {
+    do {
       const std::string mod = str::to_upper(lex.atom("FETCH modifier"));
       if (mod == "CHANGEDSINCE") {
         if (f.changed_since) lex.error("Duplicate CHANGEDSINCE");
@@ -189,10 +181,7 @@ Fetch parse_fetch(Lexer& lex, const Limits& limits, bool uid) {
       } else {
         lex.error("Unknown FETCH modifier " + mod);
       }
-      if (lex.try_char(')')) break;
-      if (lex.at_end()) lex.error("Missing ')' in FETCH modifiers");
-      lex.sp("FETCH modifier");
-    }
+    } while (!lex.list_end("FETCH modifiers", "FETCH modifier"));
     if (f.vanished && !f.changed_since) lex.error("VANISHED requires CHANGEDSINCE");
   }
   lex.expect_end("FETCH");

@@ -20,13 +20,20 @@ void Lexer::expect(char c, std::string_view what) {
 
 void Lexer::sp(std::string_view what) {
   if (!try_char(' ')) {
-    if (at_end()) error("Missing " + std::string(what));
+    if (at_end() || peek() == ')') error("Missing " + std::string(what));
     error("Expected SP before " + std::string(what));
   }
 }
 
 void Lexer::expect_end(std::string_view command) {
   if (!at_end()) error("Unexpected extra arguments to " + std::string(command));
+}
+
+bool Lexer::list_end(std::string_view list, std::string_view item) {
+  if (try_char(')')) return true;
+  if (at_end()) error("Missing ')' in " + std::string(list));
+  sp(item);
+  return false;
 }
 
 bool Lexer::try_word(std::string_view word) {

@@ -34,7 +34,10 @@ class Lexer {
   // Exactly one SP (RFC 9051 §9 note 2); `what` names what was expected after it.
   void sp(std::string_view what);
   bool try_sp() { return try_char(' '); }
-  void expect_end(std::string_view command);  // "Unexpected arguments after <command>"
+  void expect_end(std::string_view command);
+  // After an item of a parenthesised list: true when ")" follows (consumed); otherwise demands
+  // SP before the next item ("Missing ')' in <list>" at the end of input).
+  bool list_end(std::string_view list, std::string_view item);  // "Unexpected arguments after <command>"
 
   // Matches `word` case-insensitively when followed by a non-atom character or the end.
   bool try_word(std::string_view word);

@@ -36,11 +36,10 @@ std::string mailbox_arg(Ctx& c, std::string_view what = "mailbox name") {
 std::vector<std::string> flag_list(Lexer& lex) {
   std::vector<std::string> flags;
   lex.expect('(', "'(' of flag list");
-  while (!lex.try_char(')')) {
-    if (lex.at_end()) lex.error("Missing ')' in flag list");
+  if (lex.try_char(')')) return flags;
+  do {
     flags.push_back(parse_flag(lex));
-    if (lex.peek() != ')') lex.sp("flag");
-  }
+  } while (!lex.list_end("flag list", "flag"));
   return flags;
 }
 
@@ -121,7 +120,7 @@ Command parse_select_like(Ctx& c, bool read_only) {
   const char* name = read_only ? "EXAMINE" : "SELECT";
   if (c.lex.try_sp()) {
     c.lex.expect('(', "'(' before SELECT parameters");
-    for (;;) {
+    do {
       const std::string p = str::to_upper(c.lex.atom("SELECT parameter"));
       if (p == "CONDSTORE") {
         s.condstore = true;
@@ -131,10 +130,7 @@ Command parse_select_like(Ctx& c, bool read_only) {
       } else {
         c.lex.error("Unknown " + std::string(name) + " parameter " + p);
       }
-      if (c.lex.try_char(')')) break;
-      if (c.lex.at_end()) c.lex.error("Missing ')' after SELECT parameters");
-      c.lex.sp("SELECT parameter");
-    }
+    } while (!c.lex.list_end("SELECT parameters", "SELECT parameter"));
   }
   c.lex.expect_end(name);
   return s;
@@ -146,20 +142,18 @@ Command parse_create(Ctx& c) {
   if (c.lex.try_sp()) {
     // create-params = SP "(" create-param *(SP create-param) ")" (RFC 4466); USE (RFC 6154 §6)
     c.lex.expect('(', "'(' before CREATE parameters");
-    for (;;) {
+    do {
       const std::string p = str::to_upper(c.lex.atom("CREATE parameter"));
       if (p != "USE") c.lex.error("Unknown CREATE parameter " + p);
       c.lex.sp("USE attributes");
       c.lex.expect('(', "'(' after USE");
-      while (!c.lex.try_char(')')) {
-        if (c.lex.at_end()) c.lex.error("Missing ')' in USE attributes");
-        c.lex.expect('\\', "'\\' of special-use attribute");
-        cr.special_use.push_back("\\" + std::string(c.lex.atom("special-use attribute")));
-        if (c.lex.peek() != ')') c.lex.sp("special-use attribute");
+      if (!c.lex.try_char(')')) {
+        do {
+          c.lex.expect('\\', "'\\' of special-use attribute");
+          cr.special_use.push_back("\\" + std::string(c.lex.atom("special-use attribute")));
+        } while (!c.lex.list_end("USE attributes", "special-use attribute"));
       }
-      if (c.lex.try_char(')')) break;
-      c.lex.sp("CREATE parameter");
-    }
+    } while (!c.lex.list_end("CREATE parameters", "CREATE parameter"));
   }
   c.lex.expect_end("CREATE");
   return cr;
@@ -184,15 +178,13 @@ Command one_mailbox(Ctx& c, std::string_view name) {
 std::vector<StatusItem> status_items(Lexer& lex) {
   std::vector<StatusItem> items;
   lex.expect('(', "'(' before STATUS items");
-  for (;;) {
-    if (lex.at_end()) lex.error("Missing ')' in STATUS items");
+  do {
     const std::string_view n = lex.atom("STATUS item");
     auto item = status_item_from_name(n);
     if (!item) lex.error("Unknown STATUS item " + str::to_upper(n));
     items.push_back(*item);
-    if (lex.try_char(')')) return items;
-    lex.sp("STATUS item");
-  }
+  } while (!lex.list_end("STATUS items", "STATUS item"));
+  return items;
 }
 
 Command parse_status(Ctx& c) {
@@ -212,16 +204,14 @@ Command parse_list(Ctx& c) {
   if (lex.try_char('(')) {
     l.extended = true;
     bool base = false;
-    while (!lex.try_char(')')) {
-      if (lex.at_end()) lex.error("Missing ')' in LIST selection options");
+    if (!lex.try_char(')')) do {
       const std::string o = str::to_upper(lex.atom("LIST selection option"));
       if (o == "SUBSCRIBED") l.select_subscribed = base = true;
       else if (o == "REMOTE") l.select_remote = true;
       else if (o == "RECURSIVEMATCH") l.select_recursive_match = true;
       else if (o == "SPECIAL-USE") l.select_special_use = base = true;
       else lex.error("Unknown LIST selection option " + o);
-      if (lex.peek() != ')') lex.sp("LIST selection option");
-    }
+    } while (!lex.list_end("LIST selection options", "LIST selection option"));
     // RFC 5258 §3.1: RECURSIVEMATCH needs a base option to modify.
     if (l.select_recursive_match && !base) lex.error("RECURSIVEMATCH needs another selection option");
     lex.sp("LIST reference");
@@ -230,13 +220,10 @@ Command parse_list(Ctx& c) {
   lex.sp("LIST mailbox pattern");
   if (lex.try_char('(')) {
     l.extended = true;
-    for (;;) {
-      if (lex.at_end()) lex.error("Missing ')' in LIST patterns");
+    do {
       l.patterns.push_back(lex.list_mailbox("LIST mailbox pattern"));
       if (l.patterns.size() > c.limits.max_nesting) lex.error("Too many LIST patterns");
-      if (lex.try_char(')')) break;
-      lex.sp("LIST mailbox pattern");
-    }
+    } while (!lex.list_end("LIST patterns", "LIST mailbox pattern"));
   } else {
     l.patterns.push_back(lex.list_mailbox("LIST mailbox pattern"));
   }
@@ -245,8 +232,7 @@ Command parse_list(Ctx& c) {
     if (!lex.try_word("RETURN")) lex.error("Expected RETURN options after LIST pattern");
     lex.sp("LIST return options");
     lex.expect('(', "'(' after RETURN");
-    while (!lex.try_char(')')) {
-      if (lex.at_end()) lex.error("Missing ')' in LIST return options");
+    if (!lex.try_char(')')) do {
       const std::string o = str::to_upper(lex.atom("LIST return option"));
       if (o == "SUBSCRIBED") l.return_subscribed = true;
       else if (o == "CHILDREN") l.return_children = true;
@@ -255,8 +241,7 @@ Command parse_list(Ctx& c) {
         lex.sp("STATUS items");
         l.return_status = status_items(lex);
       } else lex.error("Unknown LIST return option " + o);
-      if (lex.peek() != ')') lex.sp("LIST return option");
-    }
+    } while (!lex.list_end("LIST return options", "LIST return option"));
   }
   lex.expect_end("LIST");
   return l;
@@ -333,16 +318,13 @@ Command parse_store(Ctx& c) {
   s.set = parse_sequence_set(lex);
   lex.sp("STORE data item");
   if (lex.try_char('(')) {
-    for (;;) {
+    do {
       const std::string m = str::to_upper(lex.atom("STORE modifier"));
       if (m != "UNCHANGEDSINCE") lex.error("Unknown STORE modifier " + m);
       if (s.unchanged_since) lex.error("Duplicate UNCHANGEDSINCE");
       lex.sp("UNCHANGEDSINCE mod-sequence");
       s.unchanged_since = lex.number64("UNCHANGEDSINCE mod-sequence");
-      if (lex.try_char(')')) break;
-      if (lex.at_end()) lex.error("Missing ')' after STORE modifiers");
-      lex.sp("STORE modifier");
-    }
+    } while (!lex.list_end("STORE modifiers", "STORE modifier"));
     lex.sp("STORE data item");
   }
   if (lex.try_char('+')) s.mode = Store::Mode::Add;
@@ -392,8 +374,7 @@ Command parse_id(Ctx& c) {
   }
   id.params.emplace();
   lex.expect('(', "'(' of ID parameter list");
-  while (!lex.try_char(')')) {
-    if (lex.at_end()) lex.error("Missing ')' in ID parameter list");
+  if (!lex.try_char(')')) do {
     std::string field = lex.string("ID field");
     lex.sp("ID value");
     auto value = lex.nstring("ID value");
@@ -401,8 +382,7 @@ Command parse_id(Ctx& c) {
     if (value && value->size() > 1024) lex.error("ID value longer than 1024 octets");
     id.params->emplace_back(std::move(field), std::move(value));
     if (id.params->size() > 30) lex.error("More than 30 ID field-value pairs");
-    if (lex.peek() != ')') lex.sp("ID field");
-  }
+  } while (!lex.list_end("ID parameter list", "ID field"));
   lex.expect_end("ID");
   return id;
 }
@@ -423,13 +403,11 @@ Command parse_setquota(Ctx& c) {
   q.root = lex.astring("quota root");
   lex.sp("quota limits");
   lex.expect('(', "'(' of quota limits");
-  while (!lex.try_char(')')) {
-    if (lex.at_end()) lex.error("Missing ')' in quota limits");
+  if (!lex.try_char(')')) do {
     std::string name = str::to_upper(lex.atom("quota resource name"));
     lex.sp("quota resource limit");
     q.limits.emplace_back(std::move(name), lex.number64("quota resource limit"));
-    if (lex.peek() != ')') lex.sp("quota resource name");
-  }
+  } while (!lex.list_end("quota limits", "quota resource name"));
   lex.expect_end("SETQUOTA");
   return q;
 }

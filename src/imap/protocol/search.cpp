@@ -180,8 +180,8 @@ SearchKey parse_key(Lexer& lex, const Limits& limits, std::size_t depth) {
 SearchReturn parse_return(Lexer& lex) {
   SearchReturn r;
   lex.expect('(', "'(' after RETURN");
-  while (!lex.try_char(')')) {
-    if (lex.at_end()) lex.error("Missing ')' in SEARCH RETURN options");
+  if (lex.try_char(')')) return r;
+  do {
     const std::string opt = str::to_upper(lex.atom("SEARCH RETURN option"));
     if (opt == "MIN") r.min = true;
     else if (opt == "MAX") r.max = true;
@@ -189,8 +189,7 @@ SearchReturn parse_return(Lexer& lex) {
     else if (opt == "COUNT") r.count = true;
     else if (opt == "SAVE") r.save = true;
     else lex.error("Unknown SEARCH RETURN option " + opt);
-    if (lex.peek() != ')') lex.sp("SEARCH RETURN option");
-  }
+  } while (!lex.list_end("SEARCH RETURN options", "SEARCH RETURN option"));
   return r;
 }
 
