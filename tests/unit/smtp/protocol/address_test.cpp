@@ -139,6 +139,9 @@ TEST(Address, RelayBattery) {
     EXPECT_EQ(has_relay_hack(p), r.percent || r.bang || r.at || r.route) << r.path;
   }
   EXPECT_TRUE(ok("<user@[127.0.0.1]>").mailbox.address_literal);
+  // Two "@" outside quotes, and other relay tricks, are syntax errors rather than something to strip.
+  for (const char* bad : {"<user@other.test@our.domain>", "<user@our.domain,@other>", "<@a,@b>", "<user@our.domain:x>"})
+    EXPECT_EQ(fail(bad).kind, ErrorKind::BadRecipientAddress) << bad;
 }
 
 TEST(Address, Utf8OnlyWithSmtputf8) {
