@@ -22,7 +22,8 @@ class LineReader {
   asio::awaitable<std::string> read_line();
   // Whether the line read last ended in CRLF (false: bare LF). SMTP DATA must not treat bare LF as CRLF.
   bool last_line_crlf() const { return last_crlf_; }
-  // Exactly n bytes (no line handling). Throws Closed, Timeout, ReadLimitExceeded.
+  // Exactly n bytes (no line handling). The caller bounds n first (literal / BDAT size limits).
+  // Throws Closed, Timeout, ReadLimitExceeded.
   asio::awaitable<std::string> read_exact(std::size_t n);
 
   // STARTTLS (RFC 3207 §4.2, CVE-2011-0411): drops every byte received but not yet consumed, so
