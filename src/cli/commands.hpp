@@ -17,6 +17,7 @@ int cmd_alias(const Argv& args);
 int cmd_deliver(const Argv& args);
 int cmd_cert(const Argv& args);
 int cmd_fsck(const Argv& args);
+int cmd_mailbox(const Argv& args);
 
 // Entry point used by app/main.cpp: dispatches argv[1] to the command table.
 int run(int argc, char** argv);

@@ -25,6 +25,7 @@ const Command kCommands[] = {
     {"alias", cmd_alias, "alias add|del|list -c FILE [ADDR [TARGET...]]        manage aliases"},
     {"deliver", cmd_deliver, "deliver -c FILE --to ADDR [--from A] [--mailbox M]   deliver stdin locally"},
     {"cert", cmd_cert, "cert ca|csr|issue|show ...                            certificate tooling"},
+    {"mailbox", cmd_mailbox, "mailbox list USER -c FILE                             a user's mailboxes and counters"},
     {"fsck", cmd_fsck, "fsck -c FILE [--repair]                               check message store"},
 };
 

@@ -14,6 +14,7 @@
 #include "common/sqlite.hpp"
 #include "directory/directory.hpp"
 #include "directory/password.hpp"
+#include "sasl/scram_secret.hpp"
 
 namespace postamt::cli {
 namespace {
@@ -47,6 +48,12 @@ std::string one_address(const Args& args, const char* sub) {
   return pos[1];
 }
 
+// SCRAM-SHA-256 (RFC 7677) needs a secret derived from the plaintext, so it is made whenever the
+// plaintext is at hand: user add and passwd.
+void store_scram_secret(directory::Directory& dir, const std::string& address, const std::string& password) {
+  dir.set_scram_secret(address, sasl::scram_sha256_to_string(sasl::generate_scram_sha256(password)));
+}
+
 int user_add(const Args& args, const config::Config& cfg) {
   std::string address = one_address(args, "add");
   auto dir = directory::Directory::open(cfg.data_dir);
@@ -54,6 +61,7 @@ int user_add(const Args& args, const config::Config& cfg) {
   std::string password = obtain_password(args, generated);
   auto user = dir.add_user(address, directory::hash_password(password));
   try {
+    store_scram_secret(dir, user.address, password);
     on_user_created(cfg.data_dir, user.id);
   } catch (...) {
     dir.remove_user(user.address);  // nothing half-made: no user without a mailbox
@@ -82,6 +90,7 @@ int user_passwd(const Args& args, const config::Config& cfg) {
   bool generated = false;
   std::string password = obtain_password(args, generated);
   dir.set_password(user->address, directory::hash_password(password));
+  store_scram_secret(dir, user->address, password);
   std::printf("password changed for %s\n", user->address.c_str());
   if (generated) std::printf("password: %s (shown once)\n", password.c_str());
   return EX_OK;

@@ -121,11 +121,34 @@ void Directory::set_password(std::string_view address, std::string_view password
   auto key = lookup_key(address);
   if (password_hash.empty()) throw DataError("empty password hash");
   if (key) {
-    auto st = db_.prepare("UPDATE users SET password_hash = ? WHERE address = ?");
+    auto st = db_.prepare("UPDATE users SET password_hash = ?, scram_sha256 = NULL WHERE address = ?");
     st.bind(1, password_hash).bind(2, *key).run();
     if (db_.changes() > 0) return;
   }
   throw NoSuchUser("no such user: " + (key ? *key : std::string(address.substr(0, 254))));
+}
+
+void Directory::set_scram_secret(std::string_view address, std::string_view secret) {
+  auto key = lookup_key(address);
+  if (key) {
+    auto st = db_.prepare("UPDATE users SET scram_sha256 = ? WHERE address = ?");
+    if (secret.empty())
+      st.bind_null(1);
+    else
+      st.bind(1, secret);
+    st.bind(2, *key).run();
+    if (db_.changes() > 0) return;
+  }
+  throw NoSuchUser("no such user: " + (key ? *key : std::string(address.substr(0, 254))));
+}
+
+std::optional<std::string> Directory::scram_secret(std::string_view address) {
+  auto key = lookup_key(address);
+  if (!key) return std::nullopt;
+  auto st = db_.prepare("SELECT scram_sha256 FROM users WHERE address = ?");
+  st.bind(1, *key);
+  if (!st.step() || st.is_null(0)) return std::nullopt;
+  return st.text(0);
 }
 
 void Directory::set_quota(std::string_view address, std::uint64_t quota_bytes) {

@@ -58,7 +58,10 @@ class Directory {
   // Users. add_user: DataError for an invalid address, unknown domain or existing user.
   User add_user(std::string_view address, std::string_view password_hash);
   bool remove_user(std::string_view address);
-  void set_password(std::string_view address, std::string_view password_hash);  // NoSuchUser
+  void set_password(std::string_view address, std::string_view password_hash);  // NoSuchUser; clears SCRAM
+  // The user's SCRAM-SHA-256 secret in text form (sasl::scram_sha256_to_string); "" clears it.
+  void set_scram_secret(std::string_view address, std::string_view secret);       // NoSuchUser
+  std::optional<std::string> scram_secret(std::string_view address);              // nullopt: none / no user
   void set_quota(std::string_view address, std::uint64_t quota_bytes);          // NoSuchUser
   std::optional<User> find_user(std::string_view address);                       // case-insensitive
   std::vector<User> users(std::string_view domain = {});                          // by address

@@ -31,6 +31,11 @@ CREATE TABLE aliases (
 );
 CREATE INDEX aliases_domain ON aliases(domain_id);
 )sql"},
+    // SCRAM-SHA-256 secrets (RFC 5802 StoredKey/ServerKey, Dovecot's "{SCRAM-SHA-256}" text form): derived
+    // from the plaintext when a password is set; NULL for imported hashes (SCRAM then fails for them).
+    {2, R"sql(
+ALTER TABLE users ADD COLUMN scram_sha256 TEXT;
+)sql"},
 };
 
 }  // namespace

@@ -12,7 +12,7 @@ import time
 import unittest
 
 BIN = os.environ.get("POSTAMT_BIN", os.path.join(os.path.dirname(__file__), "../../build-test/postamt"))
-STANDARD_PORTS = {"smtp": 25, "submission": 587, "submissions": 465, "pop3": 110, "pop3s": 995,
+STANDARD_PORTS = {"smtp": 25, "lmtp": 24, "submission": 587, "submissions": 465, "pop3": 110, "pop3s": 995,
                   "imap": 143, "imaps": 993, "managesieve": 4190}
 
 

@@ -6,6 +6,7 @@
 
 #include "common/sqlite.hpp"
 #include "directory/password.hpp"
+#include "directory/schema.hpp"
 #include "temp_dir.hpp"
 
 namespace postamt::directory {
@@ -161,7 +162,7 @@ TEST_F(DirectoryTest, MigrationsAreIdempotentAndDataSurvivesReopen) {
   }
   for (int i = 0; i < 3; ++i) {
     auto d = Directory::open(tmp_.path());
-    EXPECT_EQ(sqlite::schema_version(d.database(), Directory::kComponent), 1);
+    EXPECT_EQ(sqlite::schema_version(d.database(), Directory::kComponent), static_cast<int>(migrations().size()));
     EXPECT_TRUE(d.find_user("anna@example.test"));
     EXPECT_EQ(d.domains().size(), 1u);
   }
@@ -176,6 +177,18 @@ TEST_F(DirectoryTest, NewerSchemaIsRefused) {
     d.database().exec("UPDATE schema_versions SET version = 99 WHERE component = 'directory'");
   }
   EXPECT_THROW(Directory::open(tmp_.path()), sqlite::Error);
+}
+
+TEST_F(DirectoryTest, ScramSecretIsStoredAndClearedByPasswordChange) {
+  auto dir = Directory::open(tmp_.path());
+  dir.add_domain("example.test");
+  dir.add_user("a@example.test", "{PLAIN}x");
+  EXPECT_FALSE(dir.scram_secret("a@example.test"));
+  dir.set_scram_secret("A@Example.test", "{SCRAM-SHA-256}4096,c2FsdA==,a,b");
+  EXPECT_EQ(dir.scram_secret("a@example.test").value_or(""), "{SCRAM-SHA-256}4096,c2FsdA==,a,b");
+  dir.set_password("a@example.test", "{PLAIN}y");
+  EXPECT_FALSE(dir.scram_secret("a@example.test"));
+  EXPECT_THROW(dir.set_scram_secret("nobody@example.test", "x"), NoSuchUser);
 }
 
 }  // namespace

@@ -1,0 +1,73 @@
+// The one inbound pipeline (DESIGN.md "One inbound pipeline"): every new message — SMTP/LMTP for
+// local recipients, `postamt deliver`, imports — is normalised, checked, parsed once, resolved against
+// the directory and stored once for all its local recipients. Sieve will run here per recipient.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/types.hpp"
+
+namespace postamt::directory {
+class Directory;
+}
+namespace postamt::store {
+class MailStore;
+}
+
+namespace postamt::delivery {
+
+struct Options {
+  std::uint64_t max_message_size = 50ull * 1024 * 1024;  // [limits] max_message_size
+  std::string default_mailbox = "INBOX";                  // [delivery] default_mailbox
+  char recipient_delimiter = '+';                         // [delivery] recipient_delimiter
+};
+
+struct Request {
+  std::string envelope_from;            // "" is the null reverse-path
+  std::vector<std::string> recipients;  // envelope recipients (RFC 5321 forward-paths, no brackets)
+  std::optional<std::string> mailbox;   // file into this mailbox instead of INBOX (falls back to INBOX)
+  std::int64_t internal_date = 0;       // seconds since the epoch; 0 = now
+  std::string trace_header;             // a Received: field to prepend (SMTP), or empty
+};
+
+enum class Status {
+  Delivered,
+  UnknownUser,   // RFC 3463 5.1.1
+  NotLocal,      // the domain is not ours
+  TooBig,        // 5.3.4
+  BadMessage,    // not RFC 5322 mail (5.6.0)
+  TempFailure,   // try again later (4.x.x)
+};
+
+struct RecipientResult {
+  std::string recipient;
+  Status status = Status::TempFailure;
+  std::string reason;          // one line, for the client / the log
+  std::string mailbox;         // where it was filed
+  std::uint32_t uid = 0;
+};
+
+struct Result {
+  std::vector<RecipientResult> recipients;
+  store::Changes changes;      // for the ChangeBus
+  std::uint64_t size = 0;      // stored size in octets
+};
+
+class Pipeline {
+ public:
+  Pipeline(directory::Directory& directory, store::MailStore& store, Options options);
+  // Never throws for problems of the message or a recipient: each recipient gets its own status.
+  Result deliver(const Request& request, std::string_view raw_message);
+
+ private:
+  directory::Directory& directory_;
+  store::MailStore& store_;
+  Options options_;
+};
+
+const char* to_string(Status status);
+
+}  // namespace postamt::delivery
