@@ -101,6 +101,7 @@ ParseResult parse_command(std::string_view line, const ParseOptions& options) {
     case Verb::Lhlo:
       // RFC 5321 §4.1.1.1: "EHLO" SP ( Domain / address-literal ). The name is kept even when it is
       // not valid syntax; refusing bad names is policy (argument_is_domain).
+      args = str::trim(args);
       if (args.empty()) return syntax(std::string(entry->name) + " requires a domain name");
       cmd.argument = std::string(args);
       cmd.argument_is_domain = is_domain(args, true) || is_address_literal(args);
@@ -120,9 +121,10 @@ ParseResult parse_command(std::string_view line, const ParseOptions& options) {
       break;
     case Verb::Noop:
     case Verb::Help:
-      cmd.argument = std::string(args);
+      cmd.argument = std::string(str::trim(args));
       break;
     case Verb::Vrfy:
+      args = str::trim(args);
       if (args.empty()) return syntax("VRFY requires an argument");
       cmd.argument = std::string(args);
       break;

@@ -83,6 +83,8 @@ TEST(Command, Helo) {
   EXPECT_EQ(c.argument, "mail.example.org");
   EXPECT_TRUE(c.argument_is_domain);
   EXPECT_TRUE(ok("EHLO [192.0.2.1]").argument_is_domain);
+  EXPECT_EQ(ok("EHLO   spaced.example").argument, "spaced.example");
+  EXPECT_EQ(ok("VRFY  alice").argument, "alice");
   Command bad = ok("HELO not_a domain");
   EXPECT_EQ(bad.argument, "not_a domain");
   EXPECT_FALSE(bad.argument_is_domain);
