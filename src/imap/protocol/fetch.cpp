@@ -40,16 +40,18 @@ std::vector<std::string> header_list(Lexer& lex) {
 Section parse_section(Lexer& lex, bool binary) {
   Section s;
   if (lex.try_char(']')) return s;
+  bool need_text = false;  // "1." must be followed by a section-text
   while (is_digit(lex.peek())) {
     s.part.push_back(lex.nz_number("section part number"));
     if (s.part.size() > 100) lex.error("Section part path too long");
     if (!lex.try_char('.')) break;
     if (!is_digit(lex.peek())) {
       if (binary) lex.error("BINARY sections take part numbers only");
+      need_text = true;
       break;
     }
   }
-  if (!lex.try_char(']')) {
+  if (need_text || !lex.try_char(']')) {
     if (binary) lex.error("Missing ']' in BINARY section");
     // section-msgtext / "MIME" (MIME only after a part number: section-text)
     std::string word;

@@ -20,7 +20,7 @@ void Lexer::expect(char c, std::string_view what) {
 
 void Lexer::sp(std::string_view what) {
   if (!try_char(' ')) {
-    if (at_end() || peek() == ')') error("Missing " + std::string(what));
+    if (at_end() || peek() == ')' || peek() == ']') error("Missing " + std::string(what));
     error("Expected SP before " + std::string(what));
   }
 }

@@ -80,6 +80,7 @@ void parse_key_list(Lexer& lex, const Limits& limits, std::size_t depth, SearchK
       if (parenthesised) lex.error("Missing ')' in SEARCH criteria");
       return;
     }
+    if (!parenthesised && lex.peek() == ')') lex.error("Unexpected ')' in SEARCH criteria");
     lex.sp("search key");
   }
 }
@@ -194,6 +195,14 @@ SearchReturn parse_return(Lexer& lex) {
 }
 
 }  // namespace
+
+std::string_view search_key_name(SearchKey::Kind kind) {
+  if (kind == K::And) return "AND";
+  if (kind == K::SequenceSet) return "SET";
+  for (const auto& d : kKeys)
+    if (d.kind == kind) return d.name;
+  return "?";
+}
 
 Search parse_search(Lexer& lex, const Limits& limits) {
   Search s;

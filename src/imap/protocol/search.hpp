@@ -53,6 +53,9 @@ struct Search {
   SearchKey criteria;  // Kind::And of the program's keys
 };
 
+// Upper-case keyword of a key kind ("SENTBEFORE"; "AND" for a list, "SET" for a sequence set).
+std::string_view search_key_name(SearchKey::Kind kind);
+
 // Parses [search-return-opts] SP search-program (the arguments after "SEARCH").
 Search parse_search(Lexer& lex, const Limits& limits);
 
