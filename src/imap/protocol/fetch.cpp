@@ -25,19 +25,20 @@ std::string att_name(Lexer& lex) {
   return str::to_upper(name);
 }
 
-std::vector<std::string> header_list(Lexer& lex) {
+std::vector<std::string> header_list(Lexer& lex, std::size_t max_items) {
   std::vector<std::string> fields;
   lex.expect('(', "'(' before header field list");
   do {
     std::string f = lex.astring("header field name");
     if (f.empty()) lex.error("Empty header field name");
     fields.push_back(str::to_upper(f));
+    if (fields.size() > max_items) lex.error("Too many header field names");
   } while (!lex.list_end("header field list", "header field name"));
   return fields;
 }
 
 // section = "[" [section-spec] "]" (binary: only section-part). The "[" is already consumed.
-Section parse_section(Lexer& lex, bool binary) {
+Section parse_section(Lexer& lex, bool binary, std::size_t max_items) {
   Section s;
   if (lex.try_char(']')) return s;
   bool need_text = false;  // "1." must be followed by a section-text
@@ -70,7 +71,7 @@ Section parse_section(Lexer& lex, bool binary) {
     } else if (word == "HEADER.FIELDS" || word == "HEADER.FIELDS.NOT") {
       s.text = word.size() == 13 ? Section::Text::HeaderFields : Section::Text::HeaderFieldsNot;
       lex.sp("header field list");
-      s.fields = header_list(lex);
+      s.fields = header_list(lex, max_items);
     } else {
       lex.error(word.empty() ? "Invalid section specification" : "Unknown section " + word);
     }
@@ -95,7 +96,7 @@ void push(std::vector<FetchAttribute>& out, K kind) {
   out.push_back(a);
 }
 
-void parse_att(Lexer& lex, std::vector<FetchAttribute>& out) {
+void parse_att(Lexer& lex, std::vector<FetchAttribute>& out, std::size_t max_items) {
   const std::string name = att_name(lex);
   FetchAttribute a;
   if (name == "ENVELOPE") a.kind = K::Envelope;
@@ -126,7 +127,7 @@ void parse_att(Lexer& lex, std::vector<FetchAttribute>& out) {
     a.peek = name == "BODY.PEEK";
     if (lex.try_char('[')) {
       a.kind = K::BodySection;
-      a.section = parse_section(lex, false);
+      a.section = parse_section(lex, false, max_items);
       a.partial = parse_partial(lex);
     } else if (a.peek) {
       lex.error("BODY.PEEK needs a section, e.g. BODY.PEEK[]");
@@ -137,7 +138,7 @@ void parse_att(Lexer& lex, std::vector<FetchAttribute>& out) {
     a.kind = name == "BINARY.SIZE" ? K::BinarySize : K::Binary;
     a.peek = name == "BINARY.PEEK";
     if (!lex.try_char('[')) lex.error(name + " needs a section, e.g. " + name + "[1]");
-    a.section = parse_section(lex, true);
+    a.section = parse_section(lex, true, max_items);
     if (a.kind == K::Binary) a.partial = parse_partial(lex);
   } else {
     lex.error("Unknown FETCH attribute " + name);
@@ -156,8 +157,8 @@ Fetch parse_fetch(Lexer& lex, const Limits& limits, bool uid) {
   if (lex.try_char('(')) {
     if (lex.peek() == ')') lex.error("Empty FETCH attribute list");
     do {
-      parse_att(lex, f.attributes);
-      if (f.attributes.size() > limits.max_nesting * 10) lex.error("Too many FETCH attributes");
+      parse_att(lex, f.attributes, limits.max_list_items);
+      if (f.attributes.size() > limits.max_list_items) lex.error("Too many FETCH attributes");
     } while (!lex.list_end("FETCH attribute list", "FETCH attribute"));
   } else if (lex.try_word("ALL")) {
     for (K k : {K::Flags, K::InternalDate, K::Rfc822Size, K::Envelope}) push(f.attributes, k);
@@ -166,7 +167,7 @@ Fetch parse_fetch(Lexer& lex, const Limits& limits, bool uid) {
   } else if (lex.try_word("FULL")) {
     for (K k : {K::Flags, K::InternalDate, K::Rfc822Size, K::Envelope, K::Body}) push(f.attributes, k);
   } else {
-    parse_att(lex, f.attributes);
+    parse_att(lex, f.attributes, limits.max_list_items);
   }
   if (lex.try_sp()) {
     // fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")" (RFC 4466 §2.4)

@@ -3,6 +3,7 @@
 
 #include "common/strings.hpp"
 #include "imap/protocol/chars.hpp"
+#include "imap/protocol/mutf7.hpp"
 
 namespace postamt::imap::protocol {
 
@@ -104,7 +105,11 @@ std::string Lexer::quoted(std::string_view what) {
   for (;;) {
     if (at_end()) error("Missing closing '\"' in " + std::string(what));
     const char c = s_[pos_++];
-    if (c == '"') return out;
+    if (c == '"') {
+      // QUOTED-CHAR admits 8-bit octets only as well-formed UTF8-2/3/4 (RFC 9051 §9).
+      if (!is_valid_utf8(out)) error("Invalid UTF-8 in quoted string for " + std::string(what));
+      return out;
+    }
     if (c == '\\') {
       if (at_end() || (s_[pos_] != '"' && s_[pos_] != '\\'))
         error("Invalid escape in quoted string for " + std::string(what));

@@ -18,8 +18,10 @@ struct Limits {
   // A too-big non-synchronising literal up to this size is read and thrown away so the session can
   // answer BAD and go on; a bigger one ends the connection (RFC 7888 §4, options 1 and 2).
   std::uint64_t max_skip_literal = 8ull * 1024 * 1024;
-  // Parentheses / NOT / OR depth in SEARCH, and list depth elsewhere.
+  // Parentheses / NOT / OR depth in SEARCH.
   std::size_t max_nesting = 100;
+  // Items in one list: FETCH attributes, LIST patterns, header field names, flags, APPEND messages.
+  std::size_t max_list_items = 1000;
 };
 
 }  // namespace postamt::imap::protocol

@@ -33,12 +33,13 @@ std::string mailbox_arg(Ctx& c, std::string_view what = "mailbox name") {
 }
 
 // RFC 9051 §9 flag-list = "(" [flag *(SP flag)] ")"
-std::vector<std::string> flag_list(Lexer& lex) {
+std::vector<std::string> flag_list(Lexer& lex, std::size_t max_items) {
   std::vector<std::string> flags;
   lex.expect('(', "'(' of flag list");
   if (lex.try_char(')')) return flags;
   do {
     flags.push_back(parse_flag(lex));
+    if (flags.size() > max_items) lex.error("Too many flags");
   } while (!lex.list_end("flag list", "flag"));
   return flags;
 }
@@ -222,7 +223,7 @@ Command parse_list(Ctx& c) {
     l.extended = true;
     do {
       l.patterns.push_back(lex.list_mailbox("LIST mailbox pattern"));
-      if (l.patterns.size() > c.limits.max_nesting) lex.error("Too many LIST patterns");
+      if (l.patterns.size() > c.limits.max_list_items) lex.error("Too many LIST patterns");
     } while (!lex.list_end("LIST patterns", "LIST mailbox pattern"));
   } else {
     l.patterns.push_back(lex.list_mailbox("LIST mailbox pattern"));
@@ -267,7 +268,7 @@ Command parse_append(Ctx& c) {
     AppendMessage m;
     lex.sp("APPEND message");
     if (lex.peek() == '(') {
-      m.flags = flag_list(lex);
+      m.flags = flag_list(lex, c.limits.max_list_items);
       lex.sp("APPEND message literal");
     }
     if (lex.peek() == '"') {
@@ -293,6 +294,7 @@ Command parse_append(Ctx& c) {
       m.binary = v.literal8;
     }
     a.messages.push_back(std::move(m));
+    if (a.messages.size() > c.limits.max_list_items) lex.error("Too many messages in one APPEND");
   } while (!lex.at_end());
   return a;
 }
@@ -334,10 +336,11 @@ Command parse_store(Ctx& c) {
   else if (item != "FLAGS") lex.error("Unknown STORE data item " + item + " (expected FLAGS, +FLAGS or -FLAGS)");
   lex.sp("flags");
   if (lex.peek() == '(') {
-    s.flags = flag_list(lex);
+    s.flags = flag_list(lex, c.limits.max_list_items);
   } else {
     do {
       s.flags.push_back(parse_flag(lex));
+      if (s.flags.size() > c.limits.max_list_items) lex.error("Too many flags");
     } while (lex.try_sp());
   }
   lex.expect_end("STORE");
