@@ -98,6 +98,14 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
+std::optional<std::string> decode_mailbox_name(std::string_view wire, bool utf8) {
+  if (utf8) {
+    if (!is_valid_utf8(wire)) return std::nullopt;
+    return std::string(wire);
+  }
+  return mutf7_decode(wire);
+}
+
 std::optional<std::string> mutf7_encode(std::string_view utf8) {
   std::string out;
   std::vector<std::uint16_t> pending;

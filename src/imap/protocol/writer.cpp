@@ -67,6 +67,17 @@ void append_nstring(std::string& out, std::optional<std::string_view> s, bool ut
     append_string(out, *s, utf8);
 }
 
+void append_mailbox(std::string& out, std::string_view utf8_name, bool utf8) {
+  if (utf8) {
+    append_astring(out, utf8_name, true);
+    return;
+  }
+  if (auto encoded = mutf7_encode(utf8_name))
+    append_astring(out, *encoded, false);
+  else
+    append_literal(out, utf8_name);
+}
+
 std::string format_flag_list(const std::vector<std::string>& flags) {
   std::string out = "(";
   for (std::size_t i = 0; i < flags.size(); ++i) {

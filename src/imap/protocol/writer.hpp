@@ -28,6 +28,10 @@ void append_astring(std::string& out, std::string_view s, bool utf8 = false);
 // nstring: NIL for nullopt, else string.
 void append_nstring(std::string& out, std::optional<std::string_view> s, bool utf8 = false);
 
+// Mailbox name (UTF-8) in a response: modified UTF-7 unless `utf8` is enabled, then astring
+// (RFC 9051 §5.1, RFC 3501 §5.1.3, RFC 6855 §3). Invalid UTF-8 is sent as a literal, unchanged.
+void append_mailbox(std::string& out, std::string_view utf8_name, bool utf8);
+
 // "(\Seen \Deleted $Junk)"
 std::string format_flag_list(const std::vector<std::string>& flags);
 

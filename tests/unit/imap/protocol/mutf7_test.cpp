@@ -55,6 +55,14 @@ TEST(Mutf7, EncodeRejectsInvalidUtf8) {
   EXPECT_FALSE(mutf7_encode("\xc0\xaf"));      // overlong
 }
 
+TEST(Mutf7, DecodeMailboxName) {
+  EXPECT_EQ(decode_mailbox_name("Entw&APw-rfe", false), "Entwürfe");
+  EXPECT_FALSE(decode_mailbox_name("Entwürfe", false));
+  EXPECT_EQ(decode_mailbox_name("Entwürfe", true), "Entwürfe");
+  EXPECT_EQ(decode_mailbox_name("Entw&APw-rfe", true), "Entw&APw-rfe");  // UTF-8 names are literal
+  EXPECT_FALSE(decode_mailbox_name("\xff", true));
+}
+
 TEST(Mutf7, Utf8Validation) {
   EXPECT_TRUE(is_valid_utf8("plain"));
   EXPECT_TRUE(is_valid_utf8("Entwürfe \xf0\x9f\x93\xa7"));

@@ -48,6 +48,18 @@ TEST(Writer, NStringAndLiteral8) {
   EXPECT_EQ(out, std::string("~{2}\r\n\0\1", 8));
 }
 
+TEST(Writer, MailboxNames) {
+  std::string out;
+  append_mailbox(out, "Entwürfe", false);
+  EXPECT_EQ(out, "Entw&APw-rfe");
+  out.clear();
+  append_mailbox(out, "Entwürfe", true);
+  EXPECT_EQ(out, "\"Entwürfe\"");
+  out.clear();
+  append_mailbox(out, "A & B", false);
+  EXPECT_EQ(out, "\"A &- B\"");
+}
+
 TEST(Writer, FlagList) {
   EXPECT_EQ(format_flag_list({}), "()");
   EXPECT_EQ(format_flag_list({"\\Seen", "\\Deleted", "$Junk"}), "(\\Seen \\Deleted $Junk)");
