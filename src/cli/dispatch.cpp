@@ -21,7 +21,7 @@ const Command kCommands[] = {
     {"serve", cmd_serve, "serve -c FILE                                         run every configured listener"},
     {"check-config", cmd_check_config, "check-config -c FILE                                  validate a config file"},
     {"domain", cmd_domain, "domain add|del|list -c FILE [DOMAIN]                 manage local domains"},
-    {"user", cmd_user, "user add|del|list|passwd -c FILE [ADDR]              manage users"},
+    {"user", cmd_user, "user add|del|list|passwd|apop-secret -c FILE [ADDR]  manage users"},
     {"alias", cmd_alias, "alias add|del|list -c FILE [ADDR [TARGET...]]        manage aliases"},
     {"deliver", cmd_deliver, "deliver -c FILE --to ADDR [--from A] [--mailbox M]   deliver stdin locally"},
     {"cert", cmd_cert, "cert ca|csr|issue|show ...                            certificate tooling"},

@@ -15,13 +15,17 @@
 #include "net/protocol_registry.hpp"
 #include "net/server.hpp"
 #include "net/transport.hpp"
+#include "pop3/pop3.hpp"
+#include "services/services.hpp"
 
 namespace postamt::cli {
 namespace {
 
 // Each protocol module registers its session handler here as it lands (net/protocol_registry.hpp);
 // listeners of protocols not registered are skipped with `event=listener_skipped`.
-void register_builtin_protocols() {}
+void register_builtin_protocols(services::Services& services) {
+  pop3::register_protocol(services);
+}
 
 }  // namespace
 
@@ -41,9 +45,10 @@ int cmd_serve(const Argv& argv) {
   if (!cfg) return EX_CONFIG;
   log::Level level;
   if (log::parse_level(cfg->log_level, level)) log::set_level(level);
-  register_builtin_protocols();
 
   try {
+    services::Services services(*cfg);
+    register_builtin_protocols(services);
     net::Server server(*cfg, options);
     server.bind_all();
     auto bound = server.bound();

@@ -109,8 +109,9 @@ int user_list(const Args& args, const config::Config& cfg) {
 }  // namespace
 
 int cmd_user(const Argv& argv) {
+  if (!argv.empty() && argv[0] == "apop-secret") return user_apop_secret(argv);
   Args args(argv, {{"-c"}, {"--password-stdin"}});
-  if (args.positional().empty()) throw UsageError("expected add, del, passwd or list");
+  if (args.positional().empty()) throw UsageError("expected add, del, passwd, list or apop-secret");
   const std::string sub = args.positional()[0];
   int (*fn)(const Args&, const config::Config&) = nullptr;
   if (sub == "add") fn = user_add;
