@@ -24,10 +24,20 @@ def make_message(size):
     return (head + body)[:size].encode()
 
 
+def unique(msg, i):
+    """Every delivered message differs (its Message-ID), so content-addressed storage cannot skip
+    writing a file that is already there."""
+    return msg.replace(b"<bench@example.test>", f"<{i:08d}@example.test>".encode(), 1)
+
+
+_seq = [0]
+
+
 def run_many(cmd, msg, count, env=None, preexec=None):
     start = time.perf_counter()
     for _ in range(count):
-        p = subprocess.run(cmd, input=msg, env=env, preexec_fn=preexec,
+        _seq[0] += 1
+        p = subprocess.run(cmd, input=unique(msg, _seq[0]), env=env, preexec_fn=preexec,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if p.returncode != 0:
             sys.exit(f"bench: {cmd[0]} failed ({p.returncode}): {p.stderr.decode(errors='replace')[:300]}")

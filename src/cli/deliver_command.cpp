@@ -13,6 +13,7 @@
 #include "cli/commands.hpp"
 #include "cli/config_loader.hpp"
 #include "common/log.hpp"
+#include "delivery/message_input.hpp"
 #include "delivery/pipeline.hpp"
 #include "directory/directory.hpp"
 #include "store/sqlite_store.hpp"
@@ -56,7 +57,7 @@ int cmd_deliver(const Argv& argv) {
 
   delivery::Request request;
   request.recipients = recipients;
-  request.envelope_from = args.get_or("--from", "MAILER-DAEMON");
+  auto from = args.get("--from");
   request.mailbox = args.get("--mailbox");
 
   std::string message;
@@ -66,6 +67,8 @@ int cmd_deliver(const Argv& argv) {
                  static_cast<unsigned long long>(cfg->max_message_size));
     return EX_UNAVAILABLE;
   }
+  // Without --from: the message's own Return-Path, else MAILER-DAEMON (as dovecot-lda does).
+  request.envelope_from = from ? *from : delivery::leading_return_path(message).value_or("MAILER-DAEMON");
   try {
     auto dir = directory::Directory::open(cfg->data_dir);
     auto store = store::open_sqlite_store(cfg->data_dir);

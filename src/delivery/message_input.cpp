@@ -49,6 +49,19 @@ std::string_view strip_mbox_from_line(std::string_view m) {
   return eol == std::string_view::npos ? std::string_view{} : m.substr(eol + 1);
 }
 
+std::optional<std::string> leading_return_path(std::string_view m) {
+  m = strip_mbox_from_line(m);
+  if (!str::istarts_with(m, "Return-Path:")) return std::nullopt;
+  m.remove_prefix(12);
+  size_t eol = m.find('\n');
+  std::string_view value = m.substr(0, eol);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  if (value.size() >= 2 && value.front() == '<' && value.back() == '>') value = value.substr(1, value.size() - 2);
+  if (value.size() > 256 || value.find_first_of("<> \t") != std::string_view::npos) return std::nullopt;
+  return std::string(value);
+}
+
 std::string_view strip_leading_return_path(std::string_view m) {
   while (str::istarts_with(m, "Return-Path:")) {
     size_t pos = 0;

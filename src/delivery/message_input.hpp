@@ -24,6 +24,10 @@ std::string return_path_field(std::string_view envelope_sender);
 // add one); dovecot-lda does the same.
 std::string_view strip_mbox_from_line(std::string_view message);
 
+// The address of a Return-Path field at the very top of the header (after an optional mbox "From "
+// line), without angle brackets: the envelope sender when the caller gave none (as dovecot-lda does).
+std::optional<std::string> leading_return_path(std::string_view message);
+
 // Removes any Return-Path fields at the very top of the header (RFC 5321 §4.4: the delivering MTA
 // replaces them) and returns the rest.
 std::string_view strip_leading_return_path(std::string_view message);

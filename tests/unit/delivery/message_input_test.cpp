@@ -36,5 +36,12 @@ TEST(ReturnPath, StripsAndFormats) {
   EXPECT_EQ(strip_mbox_from_line("From a@b Tue Nov 24 12:00:00 2026\nSubject: s\n"), "Subject: s\n");
 }
 
+TEST(LeadingReturnPath, TakenFromTheTopOfTheHeader) {
+  EXPECT_EQ(leading_return_path("Return-Path: <a@b.test>\r\nSubject: x\r\n\r\n").value_or("?"), "a@b.test");
+  EXPECT_EQ(leading_return_path("From a@b Tue Nov 24 2026\nreturn-path:<>\n\n").value_or("?"), "");
+  EXPECT_FALSE(leading_return_path("Subject: x\r\nReturn-Path: <a@b.test>\r\n\r\n"));
+  EXPECT_FALSE(leading_return_path("Return-Path: <a b@c>\r\n\r\n"));
+}
+
 }  // namespace
 }  // namespace postamt::delivery
