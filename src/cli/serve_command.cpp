@@ -17,6 +17,7 @@
 #include "net/transport.hpp"
 #include "pop3/pop3.hpp"
 #include "services/services.hpp"
+#include "smtp/smtp.hpp"
 
 namespace postamt::cli {
 namespace {
@@ -25,6 +26,7 @@ namespace {
 // listeners of protocols not registered are skipped with `event=listener_skipped`.
 void register_builtin_protocols(services::Services& services) {
   pop3::register_protocol(services);
+  smtp::register_protocol(services);
 }
 
 }  // namespace

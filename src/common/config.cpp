@@ -299,6 +299,19 @@ void load_listeners(const Loader& l, const toml::node& node, Config& c) {
   }
 }
 
+void load_smtp(const Loader& l, const toml::table& t, Config& c) {
+  Section s(l, t, "[smtp]");
+  s.allow_only({"relay_networks"});
+  if (const toml::node* n = s.node("relay_networks")) {
+    if (!n->is_array()) s.wrong_type(*n, "relay_networks", "an array of networks such as [\"192.0.2.0/24\"]");
+    for (const toml::node& e : *n->as_array()) {
+      if (!e.is_string() || !parse_network(e.as_string()->get()))
+        l.fail(e, "relay_networks entries must be networks such as \"192.0.2.0/24\" or \"2001:db8::/32\"");
+      c.relay_networks.push_back(e.as_string()->get());
+    }
+  }
+}
+
 void load_delivery(const Loader& l, const toml::table& t, Config& c) {
   Section s(l, t, "[delivery]");
   s.allow_only({"default_mailbox", "recipient_delimiter"});
@@ -332,6 +345,33 @@ const char* to_string(TlsMode mode) {
     case TlsMode::Implicit: return "implicit";
   }
   return "none";
+}
+
+std::optional<Network> parse_network(std::string_view text) {
+  if (text.empty() || text.size() > 64) return std::nullopt;
+  std::string address(text.substr(0, text.find('/')));
+  Network n;
+  if (::inet_pton(AF_INET, address.c_str(), n.bytes) == 1) {
+    n.family = AF_INET;
+    n.prefix = 32;
+  } else if (::inet_pton(AF_INET6, address.c_str(), n.bytes) == 1) {
+    n.family = AF_INET6;
+    n.prefix = 128;
+  } else {
+    return std::nullopt;
+  }
+  if (auto slash = text.find('/'); slash != std::string_view::npos) {
+    std::string_view digits = text.substr(slash + 1);
+    if (digits.empty() || digits.size() > 3) return std::nullopt;
+    int prefix = 0;
+    for (char ch : digits) {
+      if (ch < '0' || ch > '9') return std::nullopt;
+      prefix = prefix * 10 + (ch - '0');
+    }
+    if (prefix > n.prefix) return std::nullopt;
+    n.prefix = prefix;
+  }
+  return n;
 }
 
 std::optional<std::uint64_t> parse_size(std::string_view text) {
@@ -380,15 +420,16 @@ Config load(const stdfs::path& file) {
 
   for (auto&& [k, v] : root) {
     std::string_view key = k.str();
-    if (key != "server" && key != "limits" && key != "tls" && key != "listener" && key != "delivery")
+    if (key != "server" && key != "limits" && key != "tls" && key != "listener" && key != "smtp" && key != "delivery")
       l.fail(static_cast<int>(k.source().begin.line),
-             "unknown section '" + std::string(key) + "' (known: server, limits, tls, listener, delivery)");
+             "unknown section '" + std::string(key) + "' (known: server, limits, tls, listener, smtp, delivery)");
   }
   // Order matters: [tls] before [[listener]] (TLS listeners need a certificate).
   if (auto* n = root.get("server")) load_server(l, require_table(l, *n, "server"), c);
   if (auto* n = root.get("limits")) load_limits(l, require_table(l, *n, "limits"), c);
   if (auto* n = root.get("tls")) load_tls(l, require_table(l, *n, "tls"), c);
   if (auto* n = root.get("listener")) load_listeners(l, *n, c);
+  if (auto* n = root.get("smtp")) load_smtp(l, require_table(l, *n, "smtp"), c);
   if (auto* n = root.get("delivery")) load_delivery(l, require_table(l, *n, "delivery"), c);
 
   if (c.hostname.empty()) c.hostname = system_hostname();
@@ -504,6 +545,11 @@ std::string default_file(const InitOptions& opts) {
     line("port = " + std::to_string(port));
     line("tls = " + toml_string(to_string(dl.tls)));
   }
+  line("");
+  line("[smtp]");
+  line("# Client networks that may relay through the MX port without AUTH, e.g. [\"192.0.2.0/24\", \"2001:db8::/32\"].");
+  line("# Empty: only users authenticated on submission may send mail to other domains.");
+  line("relay_networks = []");
   line("");
   line("[delivery]");
   line("# Mailbox that mail goes to when no filter files it elsewhere.");

@@ -61,6 +61,11 @@ struct Config {
 
   std::vector<Listener> listeners;               // [[listener]]
 
+  // [smtp]
+  // Client networks allowed to relay without AUTH, as CIDR ("192.0.2.0/24", "2001:db8::/32", or a single
+  // address). Empty by default: only authenticated submission relays.
+  std::vector<std::string> relay_networks;
+
   // [delivery]
   std::string default_mailbox = "INBOX";
   char recipient_delimiter = '+';               // user+tag@domain delivers to user
@@ -78,6 +83,15 @@ struct InitOptions {
 std::string default_file(const InitOptions& opts);
 
 const char* to_string(TlsMode mode);
+
+// A CIDR network "address/prefix" (or a single address) as used by relay_networks: family (AF_INET or
+// AF_INET6), 16 address bytes (IPv4 in the first 4) and the prefix length. nullopt when malformed.
+struct Network {
+  int family = 0;
+  unsigned char bytes[16] = {};
+  int prefix = 0;
+};
+std::optional<Network> parse_network(std::string_view text);
 
 // A byte size as written in the config: a non-negative integer, or a string "<n>[K|M|G]" (binary
 // multiples: "50M" = 50 * 1024 * 1024). nullopt when malformed or out of range.

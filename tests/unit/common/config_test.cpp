@@ -2,6 +2,7 @@
 #include "common/config.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -117,7 +118,7 @@ TEST_F(ConfigTest, DefaultFileCommentsEveryKey) {
     }
     prev = line;
   }
-  EXPECT_EQ(keys, 14);
+  EXPECT_EQ(keys, 15);
 }
 
 TEST_F(ConfigTest, LmtpStaysOnLoopbackWhenListeningPublicly) {
@@ -183,6 +184,24 @@ recipient_delimiter = "-"
   EXPECT_EQ(c.recipient_delimiter, '-');
 }
 
+TEST_F(ConfigTest, RelayNetworks) {
+  EXPECT_TRUE(load(write("n0.toml", "")).relay_networks.empty());
+  auto c = load(write("n.toml", "[smtp]\nrelay_networks = [\"192.0.2.0/24\", \"2001:db8::/32\", \"10.1.2.3\"]\n"));
+  EXPECT_EQ(c.relay_networks, (std::vector<std::string>{"192.0.2.0/24", "2001:db8::/32", "10.1.2.3"}));
+  auto n = parse_network("192.0.2.0/24");
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->family, AF_INET);
+  EXPECT_EQ(n->prefix, 24);
+  EXPECT_EQ(n->bytes[0], 192);
+  EXPECT_EQ(parse_network("::1")->prefix, 128);
+  EXPECT_FALSE(parse_network("192.0.2.0/33"));
+  EXPECT_FALSE(parse_network("192.0.2.0/"));
+  EXPECT_FALSE(parse_network("192.0.2/24"));
+  EXPECT_FALSE(parse_network("example.org"));
+  EXPECT_FALSE(parse_network("::1/129"));
+  EXPECT_FALSE(parse_network("10.0.0.0/-1"));
+}
+
 TEST_F(ConfigTest, EmptyDelimiterDisablesSubaddressing) {
   auto c = load(write("d.toml", "[delivery]\nrecipient_delimiter = \"\"\n"));
   EXPECT_EQ(c.recipient_delimiter, '\0');
@@ -238,6 +257,9 @@ TEST_F(ConfigTest, ErrorsCarryFileAndLine) {
        6, "clashes"},
       {"[listener]\nprotocol = \"imap\"\n", 1, "[[listener]]"},
       {"server = 5\n", 1, "must be a table"},
+      {"[smtp]\nrelay_networks = [\"10.0.0.0/8\", \"nonsense\"]\n", 2, "relay_networks entries"},
+      {"[smtp]\nrelay_networks = \"10.0.0.0/8\"\n", 2, "must be an array"},
+      {"[smtp]\nrelay = []\n", 2, "unknown key 'relay' in [smtp]"},
       {"[delivery]\nrecipient_delimiter = \"ab\"\n", 2, "recipient_delimiter"},
       {"[delivery]\ndefault_mailbox = \"\"\n", 2, "default_mailbox"},
       {"[tls]\n[[tls.sni]]\nnames = [\"a.test\"]\ncert = \"tls/server.crt\"\nkey = \"tls/server.key\"\n", 2,

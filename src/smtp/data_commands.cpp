@@ -1,0 +1,247 @@
+// DATA (RFC 5321 §4.1.1.4, §4.5.2 dot-stuffing, strict CRLF against SMTP smuggling) and BDAT
+// (RFC 3030 §2), and the end of a message: size and From: checks, the Received: field (RFC 5321
+// §4.4), one delivery for all local recipients and the reply — one per recipient for LMTP (RFC 2033
+// §4.2), one in all for SMTP, 250 only after the store said Delivered (it fsyncs).
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/offload.hpp"
+#include "common/strings.hpp"
+#include "net/errors.hpp"
+#include "services/services.hpp"
+#include "smtp/commands.hpp"
+#include "smtp/delivery_replies.hpp"
+#include "smtp/policy.hpp"
+#include "smtp/protocol/data_reader.hpp"
+#include "smtp/protocol/limits.hpp"
+#include "smtp/session.hpp"
+#include "smtp/trace.hpp"
+
+namespace postamt::smtp {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// BDAT bytes are read in pieces of this size (and discarded when the message is already refused).
+constexpr std::size_t kBdatPiece = 1 << 20;
+
+// Restores the command-phase timeout and line limit when the data phase ends, however it ends.
+struct DataPhase {
+  Session& s;
+  std::chrono::milliseconds timeout;
+  std::size_t max_line;
+  explicit DataPhase(Session& session)
+      : s(session), timeout(session.conn().transport.timeout()), max_line(session.conn().reader.max_line_length()) {
+    s.conn().transport.set_timeout(kDataBlockTimeout);  // RFC 5321 §4.5.3.2.6
+  }
+  ~DataPhase() {
+    s.conn().transport.set_timeout(timeout);
+    s.conn().reader.set_max_line_length(max_line);
+  }
+};
+
+// Answers the whole transaction with one reply: once for SMTP, once per accepted recipient for LMTP.
+void reply_all(Session& s, const Transaction& t, const Reply& r) {
+  if (!s.lmtp()) {
+    s.reply(r);
+    return;
+  }
+  for (const auto& rcpt : t.recipients) {
+    Reply each = r;
+    each.text = "<" + rcpt.address + "> " + r.text;
+    s.reply(each);
+  }
+}
+
+void check_transaction(Session& s, bool bdat) {
+  auto& t = s.transaction();
+  if (!t) throw Reply{503, "5.5.1", "Need MAIL command first"};
+  if (!bdat && t->bdat) throw Reply{503, "5.5.1", "DATA not allowed after BDAT"};
+  if (t->recipients.empty()) throw Reply{554, "5.5.1", "No valid recipients"};  // RFC 5321 §3.3
+}
+
+// The end of a message: submission's From: check, then delivery of the local recipients.
+asio::awaitable<void> finish(Session& s, Transaction t, std::string raw) {
+  const std::string id = new_message_id();
+  if (s.mode() == Mode::Submission) {
+    // RFC 6409 §6.1: the author must be the authenticated user (own address or one of their aliases).
+    auto from = from_header_addresses(raw);
+    auto user_id = s.auth()->id;
+    char delimiter = s.conn().config.recipient_delimiter;
+    std::string bad = co_await offload([&s, &from, user_id, delimiter] {
+      return s.services().with_directory([&](directory::Directory& d) -> std::string {
+        if (from.empty()) return "(none)";
+        for (const auto& a : from)
+          if (!owns_address(d, user_id, a, delimiter)) return a;
+        return {};
+      });
+    });
+    if (!bad.empty()) {
+      s.log().info("rejected", {{"id", id}, {"reason", "from_not_owned"}, {"from", bad}, {"user", s.auth()->address}});
+      reply_all(s, t, Reply{553, "5.7.1", "From: header address <" + bad + "> not owned by " + s.auth()->address});
+      co_return;
+    }
+  }
+
+  delivery::Request request;
+  request.envelope_from = t.from.null ? std::string() : t.from.str();
+  std::set<std::string> seen;
+  for (const auto& r : t.recipients)
+    if (seen.insert(str::to_lower(r.address)).second) request.recipients.push_back(r.address);
+  TraceInfo trace;
+  trace.helo = s.helo().value_or("");
+  trace.remote_ip = s.remote_ip();
+  trace.hostname = s.hostname();
+  trace.protocol = with_keyword(s.lmtp(), s.esmtp(), s.secure(), s.auth().has_value(), t.params.smtputf8);
+  trace.id = id;
+  trace.tls_version = s.conn().transport.tls_version();
+  trace.tls_cipher = s.conn().transport.tls_cipher();
+  if (s.auth()) trace.auth_user = s.auth()->address;
+  if (request.recipients.size() == 1) trace.recipient = request.recipients.front();
+  trace.time = std::time(nullptr);
+  request.trace_header = received_field(trace);
+
+  auto started = Clock::now();
+  delivery::Result result;
+  try {
+    result = co_await offload([&s, &request, &raw] { return s.services().deliver(request, raw); });
+  } catch (const std::exception& e) {
+    s.log().error("delivery_failed", {{"id", id}, {"error", e.what()}});
+    reply_all(s, t, Reply{451, "4.3.0", "Temporary failure, try again later"});
+    co_return;
+  }
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+  std::size_t delivered = 0;
+  for (const auto& r : result.recipients) {
+    if (r.status == delivery::Status::Delivered) {
+      ++delivered;
+    } else {
+      s.log().info("recipient_failed", {{"id", id}, {"to", r.recipient}, {"status", delivery::to_string(r.status)},
+                                        {"reason", r.reason}});
+    }
+  }
+  s.log().info("message", {{"id", id}, {"from", request.envelope_from}, {"recipients", request.recipients.size()},
+                           {"delivered", delivered}, {"size", raw.size()}, {"ms", static_cast<std::int64_t>(ms)},
+                           {"user", s.auth() ? s.auth()->address : std::string()}});
+  if (s.lmtp()) {
+    // RFC 2033 §4.2: one reply per successful RCPT, in order (duplicates share their result).
+    for (const auto& rcpt : t.recipients) {
+      auto it = std::find_if(result.recipients.begin(), result.recipients.end(),
+                             [&](const delivery::RecipientResult& r) { return str::iequals(r.recipient, rcpt.address); });
+      if (it == result.recipients.end()) {
+        s.reply(451, "4.3.0", "<" + rcpt.address + "> Temporary failure, try again later");
+      } else {
+        s.reply(recipient_reply(*it, id));
+      }
+    }
+    co_return;
+  }
+  Reply summary = summary_reply(result.recipients, id);
+  if (summary.positive() && delivered != result.recipients.size())
+    s.log().error("recipients_lost_after_accept", {{"id", id}, {"count", result.recipients.size() - delivered}});
+  s.reply(summary);
+}
+
+}  // namespace
+
+asio::awaitable<void> cmd_data(Session& s, const Command&) {
+  check_transaction(s, false);
+  s.reply(354, "", "End data with <CR><LF>.<CR><LF>");
+  co_await s.flush();
+  Transaction t = std::move(*s.transaction());
+  s.reset_transaction();  // RFC 5321 §4.1.1.4: the transaction ends with the reply to the data
+
+  std::string message;
+  protocol::DataReader reader(s.max_message_size());
+  bool long_line = false;
+  {
+    DataPhase phase(s);
+    s.conn().reader.set_max_line_length(std::max<std::size_t>(s.conn().config.max_line_length, 1000));
+    auto deadline = Clock::now() + kDataTotalTimeout;  // RFC 5321 §4.5.3.2.6
+    std::string chunk;
+    while (!reader.done()) {
+      std::string line;
+      try {
+        line = co_await s.conn().reader.read_line();
+      } catch (const net::LineTooLong&) {
+        long_line = true;  // RFC 5321 §4.5.3.1.6; the rest of the line is skipped by the next read
+        continue;
+      }
+      if (Clock::now() > deadline) {
+        s.end();
+        throw Reply{421, "4.4.2", s.hostname() + " Data transfer took too long, closing connection"};
+      }
+      // The reader reports exactly which terminator ended the line, so the bytes are rebuilt as sent.
+      line += s.conn().reader.last_line_crlf() ? "\r\n" : "\n";
+      reader.feed(line, message);
+    }
+  }
+  if (reader.bare_line_ending_seen()) {
+    // SMTP smuggling (the 2023 "<LF>.<CR><LF>" family): refused, never normalised (docs/smtp.md).
+    s.log().info("rejected", {{"reason", "bare_line_ending"}, {"bare_lf", reader.bare_lf_seen() ? 1 : 0},
+                              {"bare_cr", reader.bare_cr_seen() ? 1 : 0}});
+    reply_all(s, t, Reply{550, "5.6.11", "bare LF/CR not allowed; lines must end with CRLF"});
+    co_return;
+  }
+  if (reader.too_big()) {
+    reply_all(s, t, Reply{552, "5.3.4", "Message size exceeds fixed maximum message size"});
+    co_return;
+  }
+  if (long_line) {
+    reply_all(s, t, Reply{500, "5.5.2", "Line too long"});
+    co_return;
+  }
+  co_await finish(s, std::move(t), std::move(message));
+}
+
+asio::awaitable<void> cmd_bdat(Session& s, const Command& c) {
+  // RFC 3030 §2: the chunk is read whatever the answer will be, or its bytes would be taken as commands.
+  const std::uint64_t max = s.max_message_size();
+  if (c.chunk_size > max + kBdatPiece) {
+    s.end();
+    throw Reply{552, "5.3.4", "Chunk exceeds the maximum message size, closing connection"};
+  }
+  auto& t = s.transaction();
+  bool keep = t && !t->recipients.empty() && !t->chunks_too_big;
+  {
+    DataPhase phase(s);
+    std::uint64_t left = c.chunk_size;
+    while (left > 0) {
+      std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, kBdatPiece));
+      std::string piece = co_await s.conn().reader.read_exact(n);
+      left -= n;
+      if (keep && t->chunks.size() + piece.size() > max) {
+        t->chunks_too_big = true;
+        t->chunks.clear();
+        keep = false;
+      }
+      if (keep) t->chunks += piece;
+    }
+  }
+  try {
+    check_transaction(s, true);
+  } catch (const Reply&) {
+    s.reset_transaction();  // RFC 3030 §2: a failed chunk ends the transaction
+    throw;
+  }
+  t->bdat = true;
+  if (t->chunks_too_big) {
+    Transaction done = std::move(*t);
+    s.reset_transaction();
+    reply_all(s, done, Reply{552, "5.3.4", "Message size exceeds fixed maximum message size"});
+    co_return;
+  }
+  if (!c.last) {
+    s.reply(250, "2.0.0", std::to_string(c.chunk_size) + " octets received");
+    co_return;
+  }
+  Transaction done = std::move(*t);
+  s.reset_transaction();
+  std::string raw = std::move(done.chunks);
+  co_await finish(s, std::move(done), std::move(raw));
+}
+
+}  // namespace postamt::smtp
