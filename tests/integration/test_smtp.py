@@ -84,6 +84,7 @@ class Raw:
 
 class SmtpTest(unittest.TestCase):
     max_size = None
+    relay_networks = None
 
     @classmethod
     def setUpClass(cls):
@@ -92,6 +93,12 @@ class SmtpTest(unittest.TestCase):
             with open(cls.server.config) as f:
                 text = f.read()
             text = re.sub(r'max_message_size = "[^"]*"', f'max_message_size = "{cls.max_size}"', text)
+            with open(cls.server.config, "w") as f:
+                f.write(text)
+        if cls.relay_networks:
+            with open(cls.server.config) as f:
+                text = f.read()
+            text = text.replace("relay_networks = []", "relay_networks = " + repr(cls.relay_networks).replace("'", '"'))
             with open(cls.server.config, "w") as f:
                 f.write(text)
         cls.server.add_user(ALICE, ALICE_PW)
@@ -513,6 +520,27 @@ class TestSmtpLimits(SmtpTest):
         codes = [r.reply()[0] for _ in range(101)]
         self.assertEqual(codes[:100], [250] * 100)
         self.assertEqual(codes[100], 452)
+        r.close()
+
+
+class TestRelayNetworks(SmtpTest):
+    relay_networks = ["192.0.2.0/24", "127.0.0.0/8"]
+
+    def test_relay_network_may_relay_but_not_with_hacks(self):
+        r = self.mx()
+        r.cmd("MAIL FROM:<app@example.test>")
+        # Relay permission, but no outbound queue in this build: the client keeps the message.
+        self.assertEqual(r.cmd("RCPT TO:<someone@other.test>")[1][0][:9], "451 4.3.0")
+        self.assertEqual(r.cmd("RCPT TO:<someone%other.test@example.test>")[1][0][:9], "554 5.7.1")
+        self.assertEqual(r.cmd("RCPT TO:<@example.test:someone@other.test>")[1][0][:9], "554 5.7.1")
+        self.assertEqual(r.cmd("RCPT TO:<bob@example.test>")[0], 250)
+        r.close()
+
+    def test_lmtp_never_relays(self):
+        r = Raw(self.server.port("lmtp"))
+        r.cmd("LHLO mta.example")
+        r.cmd("MAIL FROM:<a@remote.example>")
+        self.assertEqual(r.cmd("RCPT TO:<someone@other.test>")[1][0][:9], "554 5.7.1")
         r.close()
 
 
