@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/config_loader.hpp"
 #include "common/log.hpp"
+#include "imap/imap.hpp"
 #include "net/errors.hpp"
 #include "net/privileges.hpp"
 #include "net/protocol_registry.hpp"
@@ -26,6 +27,7 @@ namespace {
 // listeners of protocols not registered are skipped with `event=listener_skipped`.
 void register_builtin_protocols(services::Services& services) {
   pop3::register_protocol(services);
+  imap::register_protocol(services);
   smtp::register_protocol(services);
 }
 

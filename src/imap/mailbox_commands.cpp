@@ -1,0 +1,265 @@
+// Mailbox management: CREATE (with USE, RFC 6154 §3), DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE
+// (RFC 9051 §6.3.4-§6.3.8), LIST with LIST-EXTENDED selection/return options (RFC 5258), CHILDREN,
+// SPECIAL-USE (RFC 6154), LIST-STATUS (RFC 5819), LSUB (RFC 3501 §6.3.9) and STATUS (RFC 9051 §6.3.11,
+// STATUS=SIZE RFC 8438, HIGHESTMODSEQ RFC 7162 §3.1.6).
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/offload.hpp"
+#include "imap/commands.hpp"
+#include "imap/protocol/mutf7.hpp"
+#include "imap/protocol/parser.hpp"
+#include "imap/protocol/writer.hpp"
+#include "services/services.hpp"
+#include "store/mailbox_names.hpp"
+
+namespace postamt::imap {
+namespace {
+
+using protocol::StatusItem;
+
+// RFC 9051 §6.3.9: "*" matches anything, "%" anything but the hierarchy delimiter. Dynamic
+// programming: bounded by pattern length x name length, no exponential backtracking.
+bool wildcard_match(std::string_view pattern, std::string_view name) {
+  const std::size_t P = pattern.size(), N = name.size();
+  std::vector<char> prev(N + 1, 0), cur(N + 1, 0);
+  prev[0] = 1;
+  for (std::size_t i = 1; i <= P; ++i) {
+    const char pc = pattern[i - 1];
+    std::fill(cur.begin(), cur.end(), 0);
+    if (pc == '*' || pc == '%') cur[0] = prev[0];
+    for (std::size_t j = 1; j <= N; ++j) {
+      if (pc == '*') cur[j] = prev[j] || cur[j - 1];
+      else if (pc == '%') cur[j] = prev[j] || (cur[j - 1] && name[j - 1] != store::kHierarchyDelimiter);
+      else cur[j] = prev[j - 1] && pc == name[j - 1];
+    }
+    std::swap(prev, cur);
+  }
+  return prev[N] != 0;
+}
+
+struct Box {
+  store::MailboxInfo info;
+  std::uint32_t deleted = 0;
+};
+
+asio::awaitable<std::vector<Box>> load_mailboxes(Session& s, bool count_deleted) {
+  const auto account = s.account();
+  co_return co_await offload([&s, account, count_deleted] {
+    return s.services().with_store([&](store::MailStore& st) {
+      std::vector<Box> out;
+      for (auto& info : st.list_mailboxes(account)) {
+        Box b{std::move(info), 0};
+        if (count_deleted)
+          for (const auto& m : st.messages(account, b.info.name))
+            if (std::find(m.flags.begin(), m.flags.end(), "\\Deleted") != m.flags.end()) ++b.deleted;
+        out.push_back(std::move(b));
+      }
+      return out;
+    });
+  });
+}
+
+bool wants(const std::vector<StatusItem>& items, StatusItem item) {
+  return std::find(items.begin(), items.end(), item) != items.end();
+}
+
+// "* STATUS name (MESSAGES 3 UIDNEXT 4 ...)" (RFC 9051 §7.2.4).
+void send_status(Session& s, const Box& b, const std::vector<StatusItem>& items, std::uint64_t append_limit) {
+  std::string line = "* STATUS ";
+  s.append_mailbox(line, b.info.name);
+  line += " (";
+  bool first = true;
+  auto add = [&](StatusItem item, std::uint64_t value) {
+    if (!first) line += ' ';
+    first = false;
+    line += protocol::status_item_name(item);
+    line += ' ';
+    line += std::to_string(value);
+  };
+  for (auto item : items) {
+    switch (item) {
+      case StatusItem::Messages: add(item, b.info.messages); break;
+      case StatusItem::UidNext: add(item, b.info.uidnext); break;
+      case StatusItem::UidValidity: add(item, b.info.uidvalidity); break;
+      case StatusItem::Unseen: add(item, b.info.unseen); break;
+      case StatusItem::Deleted: add(item, b.deleted); break;
+      case StatusItem::Size: add(item, b.info.size); break;
+      case StatusItem::Recent: add(item, b.info.recent); break;
+      case StatusItem::HighestModSeq: add(item, b.info.highestmodseq); break;
+      case StatusItem::AppendLimit: add(item, append_limit); break;
+      case StatusItem::MailboxId:
+      case StatusItem::DeletedStorage:
+        break;  // OBJECTID / QUOTA are not offered
+    }
+  }
+  line += ")\r\n";
+  s.send(line);
+}
+
+bool has_children(const std::vector<Box>& boxes, const std::string& name) {
+  const std::string prefix = name + store::kHierarchyDelimiter;
+  return std::any_of(boxes.begin(), boxes.end(),
+                     [&](const Box& b) { return b.info.name.compare(0, prefix.size(), prefix) == 0; });
+}
+
+std::string pattern_name(Session& s, std::string_view reference, std::string_view pattern) {
+  // RFC 9051 §6.3.9: the reference and the pattern are concatenated (no delimiter is added).
+  std::string joined = std::string(reference) + std::string(pattern);
+  auto decoded = protocol::decode_mailbox_name(joined, s.utf8_names());
+  return store::lookup_name(decoded ? *decoded : joined);
+}
+
+}  // namespace
+
+asio::awaitable<void> cmd_create(Session& s, const std::string&, const Command& c) {
+  const auto& cmd = std::get<protocol::Create>(c);
+  std::string name = s.mailbox_name(cmd.mailbox);
+  // RFC 9051 §6.3.4: a trailing delimiter only says a child may be created below the name.
+  while (!name.empty() && name.back() == store::kHierarchyDelimiter) name.pop_back();
+  if (name.empty()) throw No{"Invalid mailbox name", "CANNOT"};
+  if (cmd.special_use.size() > 1) throw No{"Only one special-use attribute per mailbox", "USEATTR"};
+  std::string use = cmd.special_use.empty() ? "" : cmd.special_use.front();
+  const auto account = s.account();
+  bool bad_use = false;
+  co_await offload([&] {
+    s.services().change_store([&](store::MailStore& st, store::Changes& changes) {
+      if (!use.empty()) {
+        try {
+          use = store::valid_special_use(use);
+        } catch (const store::Error&) {
+          bad_use = true;
+          return;
+        }
+      }
+      st.create_mailbox(account, name, use, changes);
+    });
+  });
+  // RFC 6154 §3: an unknown USE attribute fails with the USEATTR response code.
+  if (bad_use) throw No{"Unknown special-use attribute", "USEATTR"};
+}
+
+asio::awaitable<void> cmd_delete(Session& s, const std::string&, const Command& c) {
+  const auto& cmd = std::get<protocol::Delete>(c);
+  std::string name = s.mailbox_name(cmd.mailbox);
+  if (store::is_inbox(name)) throw No{"INBOX cannot be deleted", "CANNOT"};
+  if (s.has_selected() && s.selected().name == name) throw No{"Cannot delete the selected mailbox", "INUSE"};
+  const auto account = s.account();
+  co_await offload([&] {
+    s.services().change_store([&](store::MailStore& st, store::Changes& changes) {
+      st.delete_mailbox(account, name, changes);
+    });
+  });
+}
+
+asio::awaitable<void> cmd_rename(Session& s, const std::string&, const Command& c) {
+  const auto& cmd = std::get<protocol::Rename>(c);
+  std::string from = s.mailbox_name(cmd.from), to = s.mailbox_name(cmd.to);
+  while (!to.empty() && to.back() == store::kHierarchyDelimiter) to.pop_back();
+  if (to.empty()) throw No{"Invalid mailbox name", "CANNOT"};
+  if (store::is_inbox(to)) throw No{"Cannot rename to INBOX", "ALREADYEXISTS"};
+  const auto account = s.account();
+  co_await offload([&] {
+    s.services().change_store([&](store::MailStore& st, store::Changes& changes) {
+      if (!st.mailbox(account, from)) throw store::NoSuchMailbox(from);
+      if (st.mailbox(account, to)) throw store::MailboxExists(to);
+      st.rename_mailbox(account, from, to, changes);
+    });
+  });
+}
+
+static asio::awaitable<void> subscribe(Session& s, const std::string& wire, bool on) {
+  std::string name = s.mailbox_name(wire);
+  const auto account = s.account();
+  co_await offload([&] {
+    s.services().with_store([&](store::MailStore& st) { st.set_subscribed(account, name, on); });
+  });
+}
+
+asio::awaitable<void> cmd_subscribe(Session& s, const std::string&, const Command& c) {
+  co_await subscribe(s, std::get<protocol::Subscribe>(c).mailbox, true);
+}
+
+asio::awaitable<void> cmd_unsubscribe(Session& s, const std::string&, const Command& c) {
+  const auto& name = std::get<protocol::Unsubscribe>(c).mailbox;
+  try {
+    co_await subscribe(s, name, false);
+  } catch (const store::NoSuchMailbox&) {
+    // RFC 9051 §6.3.8: unsubscribing a name that does not exist (any more) is allowed.
+  }
+}
+
+asio::awaitable<void> cmd_list(Session& s, const std::string&, const Command& c) {
+  const auto& cmd = std::get<protocol::List>(c);
+  // RFC 9051 §6.3.9: an empty pattern asks for the delimiter and the root.
+  if (cmd.patterns.size() == 1 && cmd.patterns.front().empty() && !cmd.extended) {
+    s.send("* LIST (\\Noselect) \"/\" \"\"\r\n");
+    co_return;
+  }
+  const bool want_status = cmd.return_status.has_value();
+  const bool count_deleted = want_status && wants(*cmd.return_status, StatusItem::Deleted);
+  auto boxes = co_await load_mailboxes(s, count_deleted);
+  std::vector<std::string> patterns;
+  for (const auto& p : cmd.patterns) patterns.push_back(pattern_name(s, cmd.reference, p));
+  const bool show_subscribed = cmd.return_subscribed || cmd.select_subscribed;
+  const std::uint64_t limit = append_limit(s);
+  for (const auto& b : boxes) {
+    const auto& name = b.info.name;
+    if (!std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) { return wildcard_match(p, name); }))
+      continue;
+    if (cmd.select_subscribed && !b.info.subscribed) continue;
+    if (cmd.select_special_use && b.info.special_use.empty()) continue;
+    std::string attrs;
+    auto add = [&](std::string_view a) {
+      if (!attrs.empty()) attrs += ' ';
+      attrs += a;
+    };
+    // CHILDREN (RFC 3348) is always answered; LIST-EXTENDED makes it a return option (RFC 5258 §4).
+    add(has_children(boxes, name) ? "\\HasChildren" : "\\HasNoChildren");
+    if (show_subscribed && b.info.subscribed) add("\\Subscribed");
+    if (!b.info.special_use.empty()) add(b.info.special_use);
+    std::string line = "* LIST (" + attrs + ") \"/\" ";
+    s.append_mailbox(line, name);
+    line += "\r\n";
+    s.send(line);
+    // RFC 5819 §2: STATUS follows its LIST line (not for \Noselect mailboxes; we have none).
+    if (want_status) send_status(s, b, *cmd.return_status, limit);
+  }
+}
+
+asio::awaitable<void> cmd_lsub(Session& s, const std::string&, const Command& c) {
+  const auto& cmd = std::get<protocol::Lsub>(c);
+  auto boxes = co_await load_mailboxes(s, false);
+  const std::string pattern = pattern_name(s, cmd.reference, cmd.pattern);
+  for (const auto& b : boxes) {
+    if (!b.info.subscribed || !wildcard_match(pattern, b.info.name)) continue;
+    std::string line = "* LSUB () \"/\" ";
+    s.append_mailbox(line, b.info.name);
+    line += "\r\n";
+    s.send(line);
+  }
+}
+
+asio::awaitable<void> cmd_status(Session& s, const std::string&, const Command& c) {
+  const auto& cmd = std::get<protocol::Status>(c);
+  std::string name = s.mailbox_name(cmd.mailbox);
+  const auto account = s.account();
+  const bool count_deleted = wants(cmd.items, StatusItem::Deleted);
+  auto box = co_await offload([&] {
+    return s.services().with_store([&](store::MailStore& st) -> std::optional<Box> {
+      auto info = st.mailbox(account, name);
+      if (!info) return std::nullopt;
+      Box b{std::move(*info), 0};
+      if (count_deleted)
+        for (const auto& m : st.messages(account, b.info.name))
+          if (std::find(m.flags.begin(), m.flags.end(), "\\Deleted") != m.flags.end()) ++b.deleted;
+      return b;
+    });
+  });
+  if (!box) throw No{"Mailbox does not exist", "NONEXISTENT"};
+  send_status(s, *box, cmd.items, append_limit(s));
+}
+
+}  // namespace postamt::imap

@@ -1,0 +1,193 @@
+// Message changes in the selected mailbox: STORE with +/-FLAGS(.SILENT) and UNCHANGEDSINCE (RFC 9051
+// §6.4.6, RFC 7162 §3.1.3), COPY with COPYUID (§6.4.7, UIDPLUS RFC 4315), MOVE (RFC 6851), EXPUNGE and
+// UID EXPUNGE (§6.4.3, §6.4.9).
+#include <algorithm>
+#include <string>
+
+#include "common/offload.hpp"
+#include "imap/commands.hpp"
+#include "imap/protocol/sequence_set.hpp"
+#include "imap/protocol/writer.hpp"
+#include "services/services.hpp"
+
+namespace postamt::imap {
+namespace {
+
+void require_writable(Session& s) {
+  if (s.selected().read_only) throw No{"Mailbox is read-only", "READ-ONLY"};
+}
+
+// Applies FlagsChanged changes of the selected mailbox to this session's view; returns the indexes.
+std::vector<std::size_t> apply_flag_changes(Session& s, const store::Changes& changes) {
+  auto& sel = s.selected();
+  std::vector<std::size_t> changed;
+  for (const auto& ch : changes) {
+    if (ch.kind != store::Change::Kind::FlagsChanged || ch.mailbox != sel.name) continue;
+    auto i = sel.index_of(ch.uid);
+    if (i == std::string::npos) continue;
+    sel.messages[i].flags = ch.flags;
+    sel.messages[i].modseq = ch.modseq;
+    changed.push_back(i);
+  }
+  return changed;
+}
+
+// Removes `uids` from the store and reports each as "* n EXPUNGE" (RFC 9051 §7.5.1).
+asio::awaitable<void> expunge_uids(Session& s, std::vector<std::uint32_t> uids) {
+  if (uids.empty()) co_return;
+  auto& sel = s.selected();
+  const auto account = s.account();
+  const std::string name = sel.name;
+  co_await offload([&] {
+    s.services().change_store([&](store::MailStore& st, store::Changes& changes) {
+      st.expunge(account, name, uids, changes);
+    });
+  });
+  std::sort(uids.begin(), uids.end());
+  for (std::size_t i = sel.messages.size(); i-- > 0;) {
+    if (!std::binary_search(uids.begin(), uids.end(), sel.messages[i].uid)) continue;
+    s.send("* " + std::to_string(i + 1) + " EXPUNGE\r\n");
+    sel.recent.erase(sel.messages[i].uid);
+    sel.messages.erase(sel.messages.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+}
+
+struct CopyResult {
+  std::uint32_t uidvalidity = 0;
+  std::vector<std::uint32_t> source, dest;
+};
+
+// Copies the messages at `indexes` into `target` (one store delivery per message, flags and internal
+// date kept, RFC 9051 §6.4.7). Throws No [TRYCREATE] when the target does not exist.
+asio::awaitable<CopyResult> copy_messages(Session& s, const std::vector<std::size_t>& indexes,
+                                          const std::string& target) {
+  auto& sel = s.selected();
+  const auto account = s.account();
+  std::vector<store::MessageInfo> infos;
+  for (auto i : indexes) infos.push_back(sel.messages[i]);
+  auto result = co_await offload([&] {
+    return s.services().change_store([&](store::MailStore& st, store::Changes& changes) -> std::optional<CopyResult> {
+      auto box = st.mailbox(account, target);
+      if (!box) return std::nullopt;
+      CopyResult r;
+      r.uidvalidity = box->uidvalidity;
+      for (const auto& m : infos) {
+        std::string data;
+        try {
+          data = st.read_message(account, m);
+        } catch (const std::exception&) {
+          continue;  // expunged meanwhile
+        }
+        store::NewMessage meta{m.internal_date, m.envelope, m.bodystructure};
+        store::Target t{account, box->name, m.flags};
+        auto stored = st.deliver(data, meta, std::span<const store::Target>(&t, 1), changes);
+        if (stored.empty()) continue;
+        r.source.push_back(m.uid);
+        r.dest.push_back(stored.front().uid);
+      }
+      return r;
+    });
+  });
+  // RFC 9051 §6.4.7: a missing target gets NO with TRYCREATE.
+  if (!result) throw No{"Mailbox does not exist", "TRYCREATE"};
+  co_return std::move(*result);
+}
+
+std::string copyuid_code(const CopyResult& r) {
+  // RFC 4315 §3: source and destination UID sets in corresponding order.
+  std::string src, dst;
+  for (std::size_t i = 0; i < r.source.size(); ++i) {
+    if (i) src += ',', dst += ',';
+    src += std::to_string(r.source[i]);
+    dst += std::to_string(r.dest[i]);
+  }
+  return "COPYUID " + std::to_string(r.uidvalidity) + " " + src + " " + dst;
+}
+
+}  // namespace
+
+asio::awaitable<void> cmd_store(Session& s, const std::string&, const Command& c) {
+  const auto& cmd = std::get<protocol::Store>(c);
+  require_writable(s);
+  auto& sel = s.selected();
+  auto indexes = resolve_set(s, cmd.set, cmd.uid);
+  if (cmd.unchanged_since) s.condstore = true;
+  std::vector<std::uint32_t> uids, modified;
+  for (auto i : indexes) {
+    const auto& m = sel.messages[i];
+    // RFC 7162 §3.1.3: messages changed since UNCHANGEDSINCE are not touched and reported as MODIFIED.
+    if (cmd.unchanged_since && m.modseq > *cmd.unchanged_since) modified.push_back(cmd.uid ? m.uid : i + 1);
+    else uids.push_back(m.uid);
+  }
+  store::MailStore::FlagMode mode = cmd.mode == protocol::Store::Mode::Add      ? store::MailStore::FlagMode::Add
+                                    : cmd.mode == protocol::Store::Mode::Remove ? store::MailStore::FlagMode::Remove
+                                                                                : store::MailStore::FlagMode::Replace;
+  const auto account = s.account();
+  const std::string name = sel.name;
+  store::Changes changes;
+  if (!uids.empty()) {
+    changes = co_await offload([&] {
+      return s.services().change_store([&](store::MailStore& st, store::Changes& ch) {
+        st.store_flags(account, name, uids, cmd.flags, mode, ch);
+        return ch;
+      });
+    });
+  }
+  auto changed = apply_flag_changes(s, changes);
+  std::sort(changed.begin(), changed.end());
+  // RFC 9051 §6.4.6: the new flags of each message (unless .SILENT); with UNCHANGEDSINCE the
+  // messages whose flags did not change are reported too so the client learns their MODSEQ.
+  std::vector<std::size_t> report = changed;
+  if (cmd.unchanged_since && !cmd.silent)
+    for (auto i : indexes)
+      if (!std::binary_search(changed.begin(), changed.end(), i) &&
+          std::find(uids.begin(), uids.end(), sel.messages[i].uid) != uids.end())
+        report.push_back(i);
+  std::sort(report.begin(), report.end());
+  if (!cmd.silent) {
+    for (auto i : report) s.send_flags(i, cmd.uid);
+  } else if (s.condstore) {
+    // RFC 7162 §3.1.3: with .SILENT the new MODSEQ is still reported.
+    for (auto i : changed)
+      s.send("* " + std::to_string(i + 1) + " FETCH (" + (cmd.uid ? "UID " + std::to_string(sel.messages[i].uid) + " " : "") +
+             "MODSEQ (" + std::to_string(sel.messages[i].modseq) + "))\r\n");
+  }
+  if (!modified.empty())
+    s.set_ok("[MODIFIED " + protocol::format_sequence_set(std::move(modified)) + "] Conditional STORE failed");
+}
+
+asio::awaitable<void> cmd_copy(Session& s, const std::string&, const Command& c) {
+  const auto& cmd = std::get<protocol::Copy>(c);
+  auto indexes = resolve_set(s, cmd.set, cmd.uid);
+  std::string target = s.mailbox_name(cmd.mailbox);
+  auto result = co_await copy_messages(s, indexes, target);
+  if (!result.source.empty()) s.set_ok("[" + copyuid_code(result) + "] COPY completed");
+}
+
+asio::awaitable<void> cmd_move(Session& s, const std::string&, const Command& c) {
+  const auto& cmd = std::get<protocol::Move>(c);
+  require_writable(s);
+  auto indexes = resolve_set(s, cmd.set, cmd.uid);
+  std::string target = s.mailbox_name(cmd.mailbox);
+  if (target == s.selected().name) throw No{"Source and destination are the same mailbox", "CANNOT"};
+  auto result = co_await copy_messages(s, indexes, target);
+  // RFC 6851 §4.3: COPYUID goes in an untagged OK before the EXPUNGE responses.
+  if (!result.source.empty()) s.send("* OK [" + copyuid_code(result) + "] Moved\r\n");
+  co_await expunge_uids(s, result.source);
+}
+
+asio::awaitable<void> cmd_expunge(Session& s, const std::string&, const Command& c) {
+  const auto& cmd = std::get<protocol::Expunge>(c);
+  require_writable(s);
+  auto& sel = s.selected();
+  std::vector<std::uint32_t> uids;
+  for (const auto& m : sel.messages) {
+    if (std::find(m.flags.begin(), m.flags.end(), "\\Deleted") == m.flags.end()) continue;
+    // RFC 4315 §2.1: UID EXPUNGE removes only deleted messages within the UID set.
+    if (cmd.uids && !cmd.uids->contains(m.uid, sel.max_uid())) continue;
+    uids.push_back(m.uid);
+  }
+  co_await expunge_uids(s, std::move(uids));
+}
+
+}  // namespace postamt::imap

@@ -1,0 +1,124 @@
+// SELECT and EXAMINE (RFC 9051 §6.3.2-§6.3.3, CONDSTORE RFC 7162 §3.1.2.1), CLOSE (RFC 9051 §6.4.1)
+// and UNSELECT (RFC 3691, RFC 9051 §6.4.2).
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "common/offload.hpp"
+#include "imap/commands.hpp"
+#include "imap/protocol/writer.hpp"
+#include "services/services.hpp"
+
+namespace postamt::imap {
+namespace {
+
+constexpr std::string_view kSystemFlags = "\\Answered \\Flagged \\Deleted \\Seen \\Draft";
+
+bool is_deleted(const store::MessageInfo& m) {
+  return std::find(m.flags.begin(), m.flags.end(), "\\Deleted") != m.flags.end();
+}
+
+}  // namespace
+
+asio::awaitable<void> cmd_select(Session& s, const std::string&, const Command& c) {
+  const auto& cmd = std::get<protocol::Select>(c);
+  if (cmd.qresync) throw Bad{"QRESYNC is not enabled"};
+  std::string name = s.mailbox_name(cmd.mailbox);
+  if (s.has_selected()) {
+    // RFC 9051 §6.3.2 / RFC 7162 §3.2.11: the previous mailbox is closed without expunging.
+    s.deselect();
+    s.send("* OK [CLOSED] Previous mailbox closed\r\n");
+  }
+  if (cmd.condstore) s.condstore = true;  // RFC 7162 §3.1: SELECT (CONDSTORE) enables CONDSTORE
+  const auto account = s.account();
+  const bool read_only = cmd.read_only;
+  struct Loaded {
+    std::optional<store::MailboxInfo> info;
+    std::vector<store::MessageInfo> messages;
+    std::vector<std::uint32_t> recent;
+  };
+  Loaded l = co_await offload([&] {
+    return s.services().with_store([&](store::MailStore& st) {
+      Loaded r;
+      r.info = st.mailbox(account, name);
+      if (!r.info) return r;
+      r.messages = st.messages(account, name);
+      // RFC 3501 §2.3.2: \Recent goes to the first session that selects read-write.
+      if (!read_only) r.recent = st.claim_recent(account, name);
+      return r;
+    });
+  });
+  if (!l.info) throw No{"Mailbox does not exist", "NONEXISTENT"};
+  Selected sel;
+  sel.name = l.info->name;
+  sel.read_only = read_only;
+  sel.uidvalidity = l.info->uidvalidity;
+  sel.uidnext = l.info->uidnext;
+  sel.highestmodseq = l.info->highestmodseq;
+  sel.messages = std::move(l.messages);
+  sel.recent.insert(l.recent.begin(), l.recent.end());
+
+  std::set<std::string> keywords;
+  std::size_t first_unseen = 0;
+  for (std::size_t i = 0; i < sel.messages.size(); ++i) {
+    const auto& m = sel.messages[i];
+    bool seen = false;
+    for (const auto& f : m.flags) {
+      if (f == "\\Seen") seen = true;
+      if (!f.empty() && f[0] != '\\') keywords.insert(f);
+    }
+    if (!seen && first_unseen == 0) first_unseen = i + 1;
+  }
+  std::string flags(kSystemFlags);
+  for (const auto& k : keywords) flags += " " + k;
+  s.send("* FLAGS (" + flags + ")\r\n");
+  s.send("* " + std::to_string(sel.messages.size()) + " EXISTS\r\n");
+  if (!s.rev2) {
+    s.send("* " + std::to_string(sel.recent.size()) + " RECENT\r\n");
+    if (first_unseen) s.send("* OK [UNSEEN " + std::to_string(first_unseen) + "] First unseen message\r\n");
+  }
+  s.send("* OK [UIDVALIDITY " + std::to_string(sel.uidvalidity) + "] UIDs valid\r\n");
+  s.send("* OK [UIDNEXT " + std::to_string(sel.uidnext) + "] Predicted next UID\r\n");
+  if (read_only) {
+    s.send("* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n");
+  } else {
+    s.send("* OK [PERMANENTFLAGS (" + std::string(kSystemFlags) + " \\*)] Flags permitted\r\n");
+  }
+  if (s.condstore) s.send("* OK [HIGHESTMODSEQ " + std::to_string(sel.highestmodseq) + "] Highest\r\n");
+  if (s.rev2) {
+    // RFC 9051 §6.3.2: the mailbox's LIST response, with its canonical name.
+    std::string line = "* LIST () \"/\" ";
+    s.append_mailbox(line, sel.name);
+    s.send(line + "\r\n");
+  }
+  s.set_ok(std::string(read_only ? "[READ-ONLY] " : "[READ-WRITE] ") + (read_only ? "EXAMINE" : "SELECT") +
+           " completed");
+  s.select(std::move(sel));
+}
+
+asio::awaitable<void> cmd_close(Session& s, const std::string&, const Command&) {
+  auto& sel = s.selected();
+  if (!sel.read_only) {
+    // RFC 9051 §6.4.1: remove \Deleted messages silently (no EXPUNGE responses).
+    std::vector<std::uint32_t> uids;
+    for (const auto& m : sel.messages)
+      if (is_deleted(m)) uids.push_back(m.uid);
+    if (!uids.empty()) {
+      const auto account = s.account();
+      const std::string name = sel.name;
+      co_await offload([&] {
+        s.services().change_store([&](store::MailStore& st, store::Changes& changes) {
+          st.expunge(account, name, uids, changes);
+        });
+      });
+    }
+  }
+  s.deselect();
+}
+
+asio::awaitable<void> cmd_unselect(Session& s, const std::string&, const Command&) {
+  s.deselect();
+  co_return;
+}
+
+}  // namespace postamt::imap
