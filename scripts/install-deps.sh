@@ -7,7 +7,7 @@ pkgs=(build-essential cmake ninja-build ccache pkg-config
       libboost1.81-dev libboost-json1.81-dev libssl-dev libsqlite3-dev libtomlplusplus-dev
       libargon2-dev libcrypt-dev openssl)
 case "$what" in
-  test)  pkgs+=(libgtest-dev libgmock-dev python3 curl swaks) ;;
+  test)  pkgs+=(libgtest-dev libgmock-dev python3 curl swaks libnet-ssleay-perl fetchmail isync neomutt) ;;
   bench) pkgs+=(dovecot-core python3) ;;
 esac
 missing=()

@@ -28,13 +28,25 @@ Pipeline::Pipeline(directory::Directory& directory, store::MailStore& store, Opt
     : directory_(directory), store_(store), options_(std::move(options)) {}
 
 Result Pipeline::deliver(const Request& request, std::string_view raw) {
-  Result result;
+  Prepared p = prepare(request, raw);
+  if (p.targets.empty()) return std::move(p.result);
+  try {
+    complete(p, store_.deliver(p.message, p.meta, p.targets, p.result.changes));
+  } catch (const std::exception& e) {
+    fail(p, e.what());
+  }
+  return std::move(p.result);
+}
+
+Prepared Pipeline::prepare(const Request& request, std::string_view raw) {
+  Prepared prepared;
+  Result& result = prepared.result;
   if (raw.size() > options_.max_message_size) {
     // RFC 3463 5.3.4: message too big for system.
     fail_all(result, request.recipients, Status::TooBig,
              "message size " + format_size(raw.size()) + " exceeds the limit of " +
                  format_size(options_.max_message_size));
-    return result;
+    return prepared;
   }
 
   // The stored form: CRLF lines, our own Return-Path (RFC 5321 §4.4: the delivering MTA replaces any
@@ -43,9 +55,10 @@ Result Pipeline::deliver(const Request& request, std::string_view raw) {
   std::string_view content = strip_leading_return_path(body);
   if (auto reason = refuse_reason(content)) {
     fail_all(result, request.recipients, Status::BadMessage, *reason);
-    return result;
+    return prepared;
   }
-  std::string message = return_path_field(request.envelope_from);
+  std::string& message = prepared.message;
+  message = return_path_field(request.envelope_from);
   message.reserve(message.size() + request.trace_header.size() + content.size());
   message += request.trace_header;
   message += content;
@@ -53,12 +66,12 @@ Result Pipeline::deliver(const Request& request, std::string_view raw) {
   mime::Message parsed = mime::parse(message);
   if (parsed.fatal) {
     fail_all(result, request.recipients, Status::BadMessage, "malformed MIME: " + parsed.fatal_reason);
-    return result;
+    return prepared;
   }
 
   // Resolve every recipient; one stored copy per account, however many recipients reach it.
-  std::vector<store::Target> targets;
-  std::map<store::AccountId, std::vector<size_t>> recipients_of_account;
+  auto& targets = prepared.targets;
+  auto& recipients_of_account = prepared.recipients_of_account;
   const std::string mailbox = request.mailbox.value_or(options_.default_mailbox);
   for (const auto& rcpt : request.recipients) {
     size_t index = result.recipients.size();
@@ -98,35 +111,34 @@ Result Pipeline::deliver(const Request& request, std::string_view raw) {
       it->second.push_back(index);
     }
   }
-  if (targets.empty()) return result;
+  if (targets.empty()) return prepared;
 
-  store::NewMessage meta;
-  meta.internal_date = request.internal_date != 0 ? request.internal_date : static_cast<std::int64_t>(std::time(nullptr));
-  meta.envelope = mime::envelope(message, parsed);
-  meta.bodystructure = mime::body_structure(message, parsed, true);
+  prepared.meta.internal_date =
+      request.internal_date != 0 ? request.internal_date : static_cast<std::int64_t>(std::time(nullptr));
+  prepared.meta.envelope = mime::envelope(message, parsed);
+  prepared.meta.bodystructure = mime::body_structure(message, parsed, true);
+  return prepared;
+}
 
-  std::vector<store::Stored> stored;
-  try {
-    stored = store_.deliver(message, meta, targets, result.changes);
-  } catch (const std::exception& e) {
-    for (const auto& [account, indexes] : recipients_of_account)
-      for (size_t i : indexes) result.recipients[i].reason = std::string("storage failed: ") + e.what();
-    log::error("store_failed", {{"error", e.what()}});
-    return result;
-  }
-  result.size = message.size();
+void Pipeline::complete(Prepared& p, const std::vector<store::Stored>& stored) {
+  p.result.size = p.message.size();
   for (const auto& s : stored) {
-    auto it = recipients_of_account.find(s.account);
-    if (it == recipients_of_account.end()) continue;
+    auto it = p.recipients_of_account.find(s.account);
+    if (it == p.recipients_of_account.end()) continue;
     for (size_t i : it->second) {
-      auto& rr = result.recipients[i];
+      auto& rr = p.result.recipients[i];
       rr.status = Status::Delivered;
       rr.reason.clear();
       rr.mailbox = s.mailbox;
       rr.uid = s.uid;
     }
   }
-  return result;
+}
+
+void Pipeline::fail(Prepared& p, const std::string& error) {
+  for (const auto& [account, indexes] : p.recipients_of_account)
+    for (size_t i : indexes) p.result.recipients[i].reason = "storage failed: " + error;
+  log::error("store_failed", {{"error", error}});
 }
 
 const char* to_string(Status status) {

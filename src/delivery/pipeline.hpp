@@ -3,6 +3,7 @@
 // the directory and stored once for all its local recipients. Sieve will run here per recipient.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,11 +57,27 @@ struct Result {
   std::uint64_t size = 0;      // stored size in octets
 };
 
+// A message checked, parsed and resolved, ready for the store (see Pipeline::prepare): lets a
+// caller batch the store writes of several deliveries into one group commit.
+struct Prepared {
+  Result result;                       // recipients' statuses so far (refusals are final)
+  std::string message;                 // the bytes to store
+  store::NewMessage meta;
+  std::vector<store::Target> targets;  // one per account
+  std::map<store::AccountId, std::vector<std::size_t>> recipients_of_account;
+};
+
 class Pipeline {
  public:
   Pipeline(directory::Directory& directory, store::MailStore& store, Options options);
   // Never throws for problems of the message or a recipient: each recipient gets its own status.
   Result deliver(const Request& request, std::string_view raw_message);
+
+  // The two halves of deliver(): everything before the store write (uses the directory only) ...
+  Prepared prepare(const Request& request, std::string_view raw_message);
+  // ... and recording the store's answer: the copies it stored, or why it failed (temporary).
+  static void complete(Prepared& prepared, const std::vector<store::Stored>& stored);
+  static void fail(Prepared& prepared, const std::string& error);
 
  private:
   directory::Directory& directory_;

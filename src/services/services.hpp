@@ -3,7 +3,9 @@
 // by `serve`. Directory and store calls block (SQLite, fsync, password hashing): sessions run them
 // through `co_await offload(...)`. Access is serialised per service, so any thread may call.
 #pragma once
+#include <condition_variable>
 #include <memory>
+#include <vector>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -54,6 +56,9 @@ class Services {
   // Password check against the directory (no throttling: the caller applies throttle()).
   std::optional<directory::User> authenticate(std::string_view address, std::string_view password);
   // The inbound pipeline for SMTP/LMTP/APPEND-like imports; publishes the resulting changes.
+  // Concurrent calls are group-committed: while one batch is being written, arriving deliveries
+  // queue up and the next caller writes them all with one directory fsync and one commit per
+  // account (store::MailStore::deliver_batch). Each caller returns once its own message is durable.
   delivery::Result deliver(const delivery::Request& request, std::string_view raw_message);
 
   // Credentials for SASL mechanisms (sasl::create(name, services.credentials())).
@@ -70,6 +75,14 @@ class Services {
   std::unique_ptr<sasl::CredentialStore> credentials_;
   ChangeBus bus_;
   AuthThrottle throttle_;
+
+  struct PendingDelivery;
+  void commit(PendingDelivery& pending);
+  void write_batch(const std::vector<PendingDelivery*>& batch);
+  std::mutex batch_mu_;
+  std::condition_variable batch_cv_;
+  std::vector<PendingDelivery*> batch_queue_;
+  bool batch_leader_ = false;
 };
 
 }  // namespace postamt::services

@@ -2,6 +2,8 @@
 // and fsync'd, hard-linked into every target account's blob directory (reusing a blob the account
 // already has), every directory that gained an entry is fsync'd, and only then are the index rows
 // committed, one transaction per account. Any failure undoes everything: nothing half-delivered stays.
+// deliver_batch does the same for several messages at once (group commit): one directory fsync and one
+// index commit per account for the whole batch.
 #include <algorithm>
 #include <optional>
 
@@ -16,6 +18,7 @@
 namespace postamt::store {
 namespace {
 struct Placement {
+  std::size_t item;     // index into the batch
   const Target* target;
   std::vector<std::string> flags;
   std::string mailbox;  // after the INBOX fallback
@@ -24,40 +27,66 @@ struct Placement {
   std::int64_t mailbox_id = 0;
 };
 
+struct BlobLink {
+  std::string sha;
+  std::filesystem::path path;
+  bool created_file = false;
+};
+
 struct AccountWork {
   AccountId account;
   std::shared_ptr<sqlite::Database> db;
   std::unique_ptr<sqlite::Transaction> tx;
   std::vector<Placement> placements;
-  std::filesystem::path blob;
-  bool created_file = false;
+  std::vector<BlobLink> blobs;  // one per distinct message of the batch placed in this account
   bool committed = false;
+};
+
+struct ItemFile {
+  std::string sha;
+  std::uint64_t size = 0;
+  std::unique_ptr<TempFile> temp;
 };
 }  // namespace
 
 std::vector<Stored> SqliteStore::deliver(std::string_view message, const NewMessage& meta,
                                          std::span<const Target> targets, Changes& out) {
-  if (targets.empty()) return {};
+  BatchItem item{message, &meta, targets};
+  auto result = deliver_batch(std::span<const BatchItem>(&item, 1), out);
+  return result.empty() ? std::vector<Stored>{} : std::move(result.front());
+}
+
+std::vector<std::vector<Stored>> SqliteStore::deliver_batch(std::span<const BatchItem> items, Changes& out) {
+  std::vector<std::vector<Stored>> results(items.size());
   // Validate everything that can be refused before touching any file.
   std::vector<AccountWork> work;
-  for (const auto& t : targets) {
-    auto it = std::find_if(work.begin(), work.end(), [&](const AccountWork& w) { return w.account == t.account; });
-    if (it == work.end()) it = work.insert(work.end(), AccountWork{t.account, {}, {}, {}, {}, false, false});
-    it->placements.push_back(Placement{&t, normalize_flags(t.flags), {}});
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    for (const auto& t : items[i].targets) {
+      auto it = std::find_if(work.begin(), work.end(), [&](const AccountWork& w) { return w.account == t.account; });
+      if (it == work.end()) it = work.insert(work.end(), AccountWork{t.account, {}, {}, {}, {}, false});
+      it->placements.push_back(Placement{i, &t, normalize_flags(t.flags), {}});
+    }
   }
+  if (work.empty()) return results;
   // Lock order: ascending account id, so concurrent multi-account deliveries cannot deadlock.
   std::sort(work.begin(), work.end(), [](const AccountWork& a, const AccountWork& b) { return a.account < b.account; });
   for (auto& w : work) w.db = db(w.account);
 
-  const auto sha = sha256_hex(message);
-  const auto size = static_cast<std::uint64_t>(message.size());
-  TempFile temp(layout_.tmp_dir(), "deliver-", message);  // written and fsync'd; unlinked on return
+  // Each message written once into DATA/tmp and fsync'd; unlinked when this function returns.
+  std::vector<ItemFile> files(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].targets.empty()) continue;
+    files[i].sha = sha256_hex(items[i].message);
+    files[i].size = static_cast<std::uint64_t>(items[i].message.size());
+    files[i].temp = std::make_unique<TempFile>(layout_.tmp_dir(), "deliver-", items[i].message);
+  }
 
   auto undo = [&] {
     for (auto& w : work) {
       if (!w.committed) {
-        // Still holding this account's write lock: no one can have started to use our new file.
-        if (w.created_file) ::unlink(w.blob.c_str());
+        // Still holding this account's write lock: no one can have started to use our new files.
+        for (const auto& b : w.blobs)
+          if (b.created_file) ::unlink(b.path.c_str());
         w.tx.reset();  // ROLLBACK
         continue;
       }
@@ -65,12 +94,14 @@ std::vector<Stored> SqliteStore::deliver(std::string_view message, const NewMess
       try {
         BlobRemoval removal(layout_.tmp_dir());
         sqlite::Transaction tx(*w.db);
+        std::vector<std::string> shas;
         for (const auto& p : w.placements) {
           auto modseq = index::next_modseq(*w.db, p.mailbox_id);
           std::uint32_t uid[] = {p.uid};
           index::remove_messages(*w.db, p.mailbox_id, uid, modseq);
         }
-        stage_unreferenced(*w.db, w.account, {sha}, removal);
+        for (const auto& b : w.blobs) shas.push_back(b.sha);
+        stage_unreferenced(*w.db, w.account, shas, removal);
         tx.commit();
         removal.finish();
       } catch (const std::exception& e) {
@@ -80,18 +111,25 @@ std::vector<Stored> SqliteStore::deliver(std::string_view message, const NewMess
   };
 
   try {
-    for (auto& w : work) w.tx = std::make_unique<sqlite::Transaction>(*w.db);  // BEGIN IMMEDIATE: holds the account's write lock
+    for (auto& w : work) w.tx = std::make_unique<sqlite::Transaction>(*w.db);  // BEGIN IMMEDIATE: the account's write lock
     std::vector<std::filesystem::path> dirs;
     for (auto& w : work) {
-      w.blob = layout_.blob_path(w.account, sha);
-      w.created_file = link_blob(temp.path(), w.blob, size, dirs);
+      for (const auto& p : w.placements) {
+        const auto& f = files[p.item];
+        if (std::any_of(w.blobs.begin(), w.blobs.end(), [&](const BlobLink& b) { return b.sha == f.sha; })) continue;
+        BlobLink link{f.sha, layout_.blob_path(w.account, f.sha), false};
+        link.created_file = link_blob(f.temp->path(), link.path, f.size, dirs);
+        w.blobs.push_back(std::move(link));
+      }
     }
-    fsync_directories(std::move(dirs));
+    fsync_directories(std::move(dirs));  // once for the whole batch
     for (auto& w : work) {
       auto insert = w.db->prepare(
           "INSERT INTO messages(mailbox_id, uid, modseq, internal_date, size, blob, flags, envelope, bodystructure) "
           "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
       for (auto& p : w.placements) {
+        const auto& meta = *items[p.item].meta;
+        const auto& f = files[p.item];
         auto row = index::find_mailbox(*w.db, lookup_name(p.target->mailbox));
         if (!row) row = index::require_mailbox(*w.db, "INBOX");  // contract: fall back to INBOX
         p.mailbox = row->name;
@@ -99,13 +137,13 @@ std::vector<Stored> SqliteStore::deliver(std::string_view message, const NewMess
         p.uid = index::take_uid(*w.db, row->id);
         p.modseq = index::next_modseq(*w.db, row->id);
         insert.reset();
-        insert.bind(1, row->id).bind(2, p.uid).bind(3, p.modseq).bind(4, meta.internal_date).bind(5, size);
-        insert.bind(6, sha).bind(7, join_flags(p.flags)).bind(8, meta.envelope).bind(9, meta.bodystructure);
+        insert.bind(1, row->id).bind(2, p.uid).bind(3, p.modseq).bind(4, meta.internal_date).bind(5, f.size);
+        insert.bind(6, f.sha).bind(7, join_flags(p.flags)).bind(8, meta.envelope).bind(9, meta.bodystructure);
         insert.run();
       }
     }
     for (auto& w : work) {
-      w.tx->commit();
+      w.tx->commit();  // one commit (one WAL fsync) per account for the whole batch
       w.committed = true;
     }
   } catch (...) {
@@ -113,16 +151,15 @@ std::vector<Stored> SqliteStore::deliver(std::string_view message, const NewMess
     throw;
   }
 
-  std::vector<Stored> stored;
   for (const auto& w : work) {
     for (const auto& p : w.placements) {
-      stored.push_back({w.account, p.mailbox, p.uid, p.modseq});
+      results[p.item].push_back({w.account, p.mailbox, p.uid, p.modseq});
       auto c = make_change(Change::Kind::MessageAdded, w.account, p.mailbox, p.uid, p.modseq);
       c.flags = p.flags;
       out.push_back(std::move(c));
     }
   }
-  return stored;
+  return results;
 }
 
 }  // namespace postamt::store

@@ -24,6 +24,9 @@ class MailStore {
   // Throws NoSuchAccount for an account never created, Error for a bad flag.
   virtual std::vector<Stored> deliver(std::string_view message, const NewMessage&, std::span<const Target>,
                                       Changes& out) = 0;
+  // Group commit: stores every item like deliver() but with one fsync per directory and one commit
+  // per account for the whole batch. All-or-nothing for the batch; result[i] belongs to items[i].
+  virtual std::vector<std::vector<Stored>> deliver_batch(std::span<const BatchItem> items, Changes& out) = 0;
   virtual std::vector<MailboxInfo> list_mailboxes(AccountId) = 0;  // INBOX first, then by name
   virtual std::optional<MailboxInfo> mailbox(AccountId, std::string_view name) = 0;  // INBOX case-insensitive
   // Creates missing superior names too (RFC 9051 §6.3.4). Throws MailboxExists, Error (bad name).

@@ -26,6 +26,7 @@ class SqliteStore final : public MailStore {
   void delete_account(AccountId) override;
   std::vector<Stored> deliver(std::string_view message, const NewMessage&, std::span<const Target>,
                               Changes& out) override;
+  std::vector<std::vector<Stored>> deliver_batch(std::span<const BatchItem> items, Changes& out) override;
   std::vector<MailboxInfo> list_mailboxes(AccountId) override;
   std::optional<MailboxInfo> mailbox(AccountId, std::string_view name) override;
   void create_mailbox(AccountId, std::string_view name, std::string_view special_use, Changes& out) override;

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <stdexcept>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,14 @@ struct Stored {
   std::string mailbox;
   std::uint32_t uid;
   std::uint64_t modseq;
+};
+
+// One message of a batched delivery (MailStore::deliver_batch, DESIGN.md "group commit"): several
+// concurrent deliveries share one directory fsync and one index commit per account.
+struct BatchItem {
+  std::string_view message;
+  const NewMessage* meta = nullptr;
+  std::span<const Target> targets;
 };
 
 // kinds: "missing-file", "size-mismatch", "hash-mismatch", "orphan-file", "temp-file", "bad-index"
