@@ -50,11 +50,17 @@ asio::awaitable<std::string> read_message(Session& s, std::uint32_t n) {
   co_return data;
 }
 
-// "+OK ..." then the byte-stuffed text and the terminator (RFC 1939 §3), built in the output buffer.
-void send_multiline(Session& s, const std::string& status, std::string_view text) {
+// "+OK ..." then the byte-stuffed text and the terminator (RFC 1939 §3), stuffed chunk by chunk into
+// the output buffer, which is flushed whenever it grows past kFlushThreshold.
+asio::awaitable<void> send_multiline(Session& s, const std::string& status, std::string_view text) {
   s.send(protocol::ok(status));
   protocol::DotStuffer stuffer;
-  stuffer.feed(text, s.out());
+  while (!text.empty()) {
+    std::string_view chunk = text.substr(0, kFlushThreshold);
+    text.remove_prefix(chunk.size());
+    stuffer.feed(chunk, s.out());
+    if (s.out().size() >= kFlushThreshold) co_await s.flush();
+  }
   stuffer.finish(s.out());
 }
 
@@ -84,14 +90,14 @@ asio::awaitable<void> cmd_list(Session& s, const Command& c) {
 asio::awaitable<void> cmd_retr(Session& s, const Command& c) {
   std::uint32_t n = live_message(s, c.msg);
   std::string data = co_await read_message(s, n);
-  send_multiline(s, std::to_string(data.size()) + " octets", data);
+  co_await send_multiline(s, std::to_string(data.size()) + " octets", data);
   s.log().debug("retr", {{"msg", n}, {"uid", s.maildrop().message(n).uid}, {"octets", data.size()}});
 }
 
 asio::awaitable<void> cmd_top(Session& s, const Command& c) {
   std::uint32_t n = live_message(s, c.msg);
   std::string data = co_await read_message(s, n);
-  send_multiline(s, "Top of message follows", protocol::top_extract(data, c.lines));
+  co_await send_multiline(s, "Top of message follows", protocol::top_extract(data, c.lines));
 }
 
 asio::awaitable<void> cmd_dele(Session& s, const Command& c) {

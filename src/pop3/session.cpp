@@ -204,6 +204,7 @@ asio::awaitable<void> Session::open_maildrop(std::int64_t account, const std::st
     bool found = false;
   };
   Snapshot snap;
+  bool store_failed = false;
   try {
     snap = co_await offload([this, account] {
       return services_.with_store([account](store::MailStore& st) {
@@ -218,10 +219,13 @@ asio::awaitable<void> Session::open_maildrop(std::int64_t account, const std::st
     });
   } catch (const std::exception& e) {
     conn_.log.error("maildrop_open_failed", {{"user", address}, {"error", e.what()}});
+    store_failed = true;
   }
+  if (store_failed) throw Err{"Unable to open the maildrop, try again later.", protocol::resp_code::kSysTemp};
   if (!snap.found) {
+    // RFC 3206 §4 SYS/PERM: retrying will not help; the administrator has to look at the account.
     conn_.log.error("maildrop_open_failed", {{"user", address}, {"error", "no INBOX"}});
-    throw Err{"Unable to open the maildrop, try again later.", protocol::resp_code::kSysTemp};
+    throw Err{"This account has no maildrop; contact the administrator.", protocol::resp_code::kSysPerm};
   }
   lock_.emplace(std::move(*lock));
   maildrop_.emplace(account, snap.uidvalidity, std::move(snap.messages));

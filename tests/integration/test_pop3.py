@@ -3,6 +3,7 @@ over STLS and POP3S, raw sockets for exact bytes, curl, openssl s_client and fet
 import base64
 import hashlib
 import hmac
+import imaplib
 import os
 import poplib
 import re
@@ -214,6 +215,20 @@ class Pop3ProtocolTest(Pop3Base):
         unstuffed = b"".join((l[1:] if l.startswith(b".") else l) + b"\r\n" for l in lines)
         self.assertEqual(len(unstuffed), size)
         self.assertTrue(unstuffed.endswith(body.encode()))
+        raw.quit()
+
+    def test_large_message_exact_bytes(self):
+        # Several output chunks; lines starting with "." everywhere, including across chunk boundaries.
+        body = "".join(("." if i % 3 == 0 else "") + f"line {i:06d} " + "z" * 60 + "\r\n" for i in range(6000))
+        address, password = self.new_user(message("big", body))
+        raw = self.tls_session(address, password)
+        size = int(raw.cmd("LIST 1").split()[2])
+        self.assertTrue(raw.cmd("RETR 1").startswith(b"+OK %d octets" % size))
+        lines = raw.body()
+        unstuffed = b"".join((l[1:] if l.startswith(b".") else l) + b"\r\n" for l in lines)
+        self.assertEqual(len(unstuffed), size)
+        self.assertTrue(unstuffed.endswith(body.encode()))
+        self.assertTrue(raw.cmd("NOOP").startswith(b"+OK"))
         raw.quit()
 
     def test_top(self):
@@ -458,6 +473,34 @@ class Pop3ApopTest(Pop3Base):
         raw.close()
         p = self.server.cli("user", "apop-secret", "nobody@example.test", "--clear")
         self.assertEqual(p.returncode, 67)
+
+
+class Pop3ImapTest(Pop3Base):
+    """The maildrop is the INBOX IMAP serves: POP3's QUIT expunges reach open IMAP sessions."""
+
+    def test_imap_sees_pop3_deletions(self):
+        address, password = self.new_user(*(message(f"i{i}", f"imap {i}\r\n") for i in range(3)))
+        imap = imaplib.IMAP4("127.0.0.1", self.server.port("imap"), timeout=20)
+        imap.starttls(self.ctx)
+        imap.login(address, password)
+        typ, data = imap.select("INBOX")
+        self.assertEqual((typ, data[0]), ("OK", b"3"))
+        raw = self.tls_session(address, password)  # the IMAP session does not lock POP3 out
+        self.assertTrue(raw.cmd("DELE 1").startswith(b"+OK"))
+        self.assertTrue(raw.cmd("DELE 3").startswith(b"+OK"))
+        imap.noop()
+        self.assertIsNone(imap.response("EXPUNGE")[1][0])  # nothing happens before QUIT
+        self.assertTrue(raw.quit().startswith(b"+OK"))
+        deadline = time.time() + 5
+        expunged = []
+        while len(expunged) < 2 and time.time() < deadline:
+            imap.noop()
+            expunged += [x for x in imap.response("EXPUNGE")[1] if x is not None]
+        self.assertEqual(len(expunged), 2, expunged)
+        typ, data = imap.fetch("1:*", "(BODY.PEEK[TEXT])")
+        self.assertEqual(typ, "OK")
+        self.assertIn(b"imap 1", b"".join(x[1] for x in data if isinstance(x, tuple)))
+        imap.logout()
 
 
 @unittest.skipUnless(shutil.which("fetchmail"), "fetchmail not installed")
