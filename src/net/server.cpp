@@ -198,8 +198,23 @@ void Server::run() {
     signals_->cancel(ignored);
   });
   work_.reset();
-  io_.stop();
+  // Let what is still queued run out (e.g. an offload() result being handed back to a connection's
+  // strand) rather than destroying it with io_.stop(); stop hard only if the context stays busy.
+  bool finished = false;
+  std::thread watchdog([&] {
+    std::unique_lock l(mutex_);
+    if (!cv_.wait_for(l, std::chrono::seconds(5), [&] { return finished; })) {
+      log::warn("stop_forced", {{"reason", "work still pending after drain"}});
+      io_.stop();
+    }
+  });
   for (auto& t : threads_) t.join();
+  {
+    std::lock_guard l(mutex_);
+    finished = true;
+  }
+  cv_.notify_all();
+  watchdog.join();
   threads_.clear();
   log::info("stopped");
 }

@@ -75,7 +75,7 @@ class ServeTest(unittest.TestCase):
                                 "-CAfile", os.path.join(self.server.data, "tls/ca.crt"), "-verify_return_error",
                                 "-servername", "localhost"], input=b"QUIT\r\n", capture_output=True, timeout=30)
             self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-            self.assertIn(b"Protocol  : TLSv1." + version[-1].encode(), p.stdout)
+            self.assertIn(b"New, TLSv1." + version[-1].encode(), p.stdout)
             self.assertIn(b"Verify return code: 0 (ok)", p.stdout)
 
     def test_tls_client_hello_on_plaintext_port_is_recognised(self):
