@@ -1,13 +1,14 @@
 # postamt_module(NAME DEPS ...): a static library `postamt_<NAME>` (slashes become underscores) built
 # from every .cpp below src/NAME/, recursively, so adding a file to a module needs no CMake edit.
-# A module's protocol/ folder is its own module (DESIGN.md: protocol code links only common).
+# A module's protocol/ and client/ folders are modules of their own (DESIGN.md: protocol code links only
+# common; smtp/client is the outbound SMTP client).
 # Unit tests: tests/unit/NAME/**/*_test.cpp become one GoogleTest binary `unit_<name>` per module.
 function(postamt_module name)
   cmake_parse_arguments(M "" "" "DEPS" ${ARGN})
   string(REPLACE "/" "_" lib ${name})
   file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/${name}/*.cpp)
-  if(NOT name MATCHES "/protocol$")
-    list(FILTER srcs EXCLUDE REGEX "/src/${name}/protocol/")
+  if(NOT name MATCHES "/(protocol|client)$")
+    list(FILTER srcs EXCLUDE REGEX "/src/${name}/(protocol|client)/")
   endif()
   if(NOT srcs)
     set(srcs ${PROJECT_SOURCE_DIR}/cmake/empty.cpp)
@@ -24,8 +25,8 @@ function(postamt_unit_tests)
   foreach(name ${mods})
     string(REPLACE "/" "_" lib ${name})
     file(GLOB_RECURSE tsrcs CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/unit/${name}/*_test.cpp)
-    if(NOT name MATCHES "/protocol$")
-      list(FILTER tsrcs EXCLUDE REGEX "/tests/unit/${name}/protocol/")
+    if(NOT name MATCHES "/(protocol|client)$")
+      list(FILTER tsrcs EXCLUDE REGEX "/tests/unit/${name}/(protocol|client)/")
     endif()
     if(NOT tsrcs)
       continue()

@@ -5,9 +5,9 @@ set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake ninja-build ccache pkg-config
       libboost1.81-dev libboost-json1.81-dev libssl-dev libsqlite3-dev libtomlplusplus-dev
-      libargon2-dev libcrypt-dev openssl)
+      libargon2-dev libcrypt-dev openssl libc-ares-dev)
 case "$what" in
-  test)  pkgs+=(libgtest-dev libgmock-dev python3 curl swaks libnet-ssleay-perl fetchmail isync neomutt) ;;
+  test)  pkgs+=(libgtest-dev libgmock-dev python3 curl swaks dnsmasq-base libnet-ssleay-perl fetchmail isync neomutt) ;;
   bench) pkgs+=(dovecot-core python3) ;;
 esac
 missing=()
