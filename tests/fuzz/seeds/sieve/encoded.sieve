@@ -1,0 +1,1 @@
+require "encoded-character"; if header :is "x" "${hex:40 41}${unicode:263a}" { keep; }
