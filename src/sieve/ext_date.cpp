@@ -169,8 +169,11 @@ bool eval_date(Interpreter& in, const Node& n) {
   std::string part = str::to_lower(in.arg(n, 1));
   std::vector<std::string> values;
   for (const auto& raw : Interpreter::apply_index(n.match, in.header_values(in.arg(n, 0)))) {
+    // §4: the date is the whole field or follows the last ";" (Received).
+    auto semi = raw.rfind(';');
     auto d = parse_date(raw);
-    if (!d) continue;  // §4: an unparsable date is no value
+    if (!d && semi != std::string::npos) d = parse_date(std::string_view(raw).substr(semi + 1));
+    if (!d) continue;  // an unparsable date is no value
     values.push_back(date_part(to_civil(d->utc, target_zone(in, n, d->zone_minutes)), part));
   }
   return in.match(n, values, in.list(n, 2));
