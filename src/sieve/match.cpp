@@ -145,6 +145,14 @@ std::optional<bool> regex_match(std::string_view value, const std::string& patte
     if (error) *error = "regular expression too long";
     return std::nullopt;
   }
+  // Back-references make POSIX matching exponential in the worst case: refused.
+  for (std::size_t i = 0; i + 1 < pattern.size(); ++i) {
+    if (pattern[i] == '\\' && pattern[i + 1] >= '1' && pattern[i + 1] <= '9') {
+      if (error) *error = "back-references are not supported in regular expressions";
+      return std::nullopt;
+    }
+    if (pattern[i] == '\\') ++i;
+  }
   regex_t re;
   int flags = REG_EXTENDED | (c == Comparator::AsciiCasemap ? REG_ICASE : 0);
   if (int rc = regcomp(&re, pattern.c_str(), flags); rc != 0) {

@@ -3,6 +3,7 @@
 #include "sieve/validator.hpp"
 
 #include "common/strings.hpp"
+#include "sieve/match.hpp"
 #include "sieve/text.hpp"
 
 namespace postamt::sieve::detail {
@@ -276,6 +277,14 @@ void Validator::resolve_match(Node& n) {
       (m.type == MatchType::Contains || m.type == MatchType::Matches || m.type == MatchType::Regex))
     error(n, "comparator \"i;ascii-numeric\" cannot be used with :" +
                  std::string(m.type == MatchType::Contains ? "contains" : m.type == MatchType::Matches ? "matches" : "regex"));
+  // Constant regex keys are compiled now, so a bad pattern is an upload-time error.
+  if (m.type == MatchType::Regex && !n.positional.empty()) {
+    const Value& keys = n.positional.back();
+    for (const auto& k : keys.strings) {
+      std::string err;
+      if (constant(k) && !regex_match("", k, m.comparator, nullptr, &err)) error(keys, err);
+    }
+  }
   if (n.has("localpart")) m.part = AddressPart::LocalPart;
   if (n.has("domain")) m.part = AddressPart::Domain;
   if (n.has("user")) m.part = AddressPart::User;

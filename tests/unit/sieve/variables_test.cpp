@@ -103,7 +103,11 @@ TEST(SieveVariables, RegexMatchVariables) {
   EXPECT_EQ(describe(run("require [\"regex\", \"variables\", \"fileinto\"];"
                          "if header :regex \"subject\" \"\\\\[(t.)\\\\] (m[a-z]+)\" { fileinto \"${1}-${2}\"; }")),
             "fileinto:tc-meeting;");
-  auto bad = run("require \"regex\"; if header :regex \"subject\" \"(unclosed\" { discard; }");
+  // A constant bad pattern is a compile error; one built from variables fails at runtime -> keep.
+  EXPECT_FALSE(test::errors_of("require \"regex\"; if header :regex \"subject\" \"(unclosed\" { keep; }").empty());
+  EXPECT_FALSE(test::errors_of("require \"regex\"; if header :regex \"subject\" \"(a)\\\\1\" { keep; }").empty());
+  auto bad = run("require [\"regex\", \"variables\"]; set \"p\" \"(unclosed\";"
+                 "if header :regex \"subject\" \"${p}\" { discard; }");
   EXPECT_EQ(describe(bad), "keep;");
   EXPECT_EQ(bad.errors.size(), 1u);
 }
