@@ -80,7 +80,7 @@ struct Action {
   bool create = false;               // FileInto :create (RFC 5490)
   std::string reason;                // Reject/Ereject: text; Vacation: the reply body
   // Vacation (RFC 5230):
-  std::string subject;               // "" = implementation default ("Auto: " + original subject)
+  std::string subject;               // :subject, else "Auto: " + the decoded original subject (§4.4)
   std::string from;                  // :from, "" = the user's address
   std::vector<std::string> addresses;
   std::string handle;                // :handle or a hash of the arguments (§4.2)
