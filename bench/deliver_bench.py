@@ -81,6 +81,22 @@ def dovecot_setup(work):
     return [DOVECOT_LDA, "-c", conf, "-f", "sender@example.test"], env, preexec
 
 
+def rows(binary, work, count_small, count_large):
+    """[(label, postamt msg/s, dovecot msg/s)] for 4 KB and 1 MB messages."""
+    pconf = postamt_setup(binary, work)
+    pcmd = [binary, "deliver", "-c", pconf, "--to", "demo@example.test", "--from", "sender@example.test"]
+    dcmd, denv, dpre = dovecot_setup(work)
+    out = []
+    for label, size, count in (("deliver 4 KB", 4096, count_small), ("deliver 1 MB", 1 << 20, count_large)):
+        msg = make_message(size)
+        run_many(pcmd, msg, 3)  # warm caches
+        run_many(dcmd, msg, 3, denv, dpre)
+        p = run_many(pcmd, msg, count)
+        d = run_many(dcmd, msg, count, denv, dpre)
+        out.append((label, p, d))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--postamt", required=True)
@@ -91,21 +107,8 @@ def main():
         sys.exit("bench: dovecot-lda missing (scripts/install-deps.sh bench installs dovecot-core)")
     work = tempfile.mkdtemp(prefix="postamt-bench-", dir="/var/tmp")
     try:
-        pconf = postamt_setup(args.postamt, work)
-        pcmd = [args.postamt, "deliver", "-c", pconf, "--to", "demo@example.test",
-                "--from", "sender@example.test"]
-        dcmd, denv, dpre = dovecot_setup(work)
-        rows = []
-        for label, size, count in (("deliver 4 KB", 4096, args.count_small),
-                                   ("deliver 1 MB", 1 << 20, args.count_large)):
-            msg = make_message(size)
-            run_many(pcmd, msg, 3)  # warm caches
-            run_many(dcmd, msg, 3, denv, dpre)
-            p = run_many(pcmd, msg, count)
-            d = run_many(dcmd, msg, count, denv, dpre)
-            rows.append((label, p, d))
         print(f"{'benchmark':<16} {'postamt msg/s':>14} {'dovecot msg/s':>14} {'ratio':>7}")
-        for label, p, d in rows:
+        for label, p, d in rows(args.postamt, work, args.count_small, args.count_large):
             print(f"{label:<16} {p:>14.1f} {d:>14.1f} {p / d:>6.2f}x")
     finally:
         shutil.rmtree(work, ignore_errors=True)
