@@ -330,6 +330,51 @@ void load_delivery(const Loader& l, const toml::table& t, Config& c) {
   }
 }
 
+void load_queue(const Loader& l, const toml::table& t, Config& c) {
+  Section s(l, t, "[queue]");
+  s.allow_only({"retry_initial_seconds", "retry_max_seconds", "max_age_seconds", "workers",
+                "concurrency_per_destination", "remote_port", "smarthost", "smarthost_user", "smarthost_password",
+                "resolvers", "dns_timeout_ms", "smtp_timeout_seconds", "tls", "tls_policy", "tls_ca_file"});
+  auto& q = c.queue;
+  if (auto v = s.integer("retry_initial_seconds", 1, 86400)) q.retry_initial_seconds = static_cast<std::uint32_t>(*v);
+  if (auto v = s.integer("retry_max_seconds", 1, 7 * 86400)) q.retry_max_seconds = static_cast<std::uint32_t>(*v);
+  if (auto v = s.integer("max_age_seconds", 1, 60 * 86400)) q.max_age_seconds = static_cast<std::uint32_t>(*v);
+  if (auto v = s.integer("workers", 1, 1000)) q.workers = static_cast<std::uint32_t>(*v);
+  if (auto v = s.integer("concurrency_per_destination", 1, 100)) q.concurrency_per_destination = static_cast<std::uint32_t>(*v);
+  if (auto v = s.integer("remote_port", 1, 65535)) q.remote_port = static_cast<std::uint16_t>(*v);
+  if (auto v = s.string("smarthost")) q.smarthost = *v;
+  if (auto v = s.string("smarthost_user")) q.smarthost_user = *v;
+  if (auto v = s.string("smarthost_password")) q.smarthost_password = *v;
+  if (auto v = s.integer("dns_timeout_ms", 10, 60000)) q.dns_timeout_ms = static_cast<std::uint32_t>(*v);
+  if (auto v = s.integer("smtp_timeout_seconds", 1, 3600)) q.smtp_timeout_seconds = static_cast<std::uint32_t>(*v);
+  auto policy_ok = [](const std::string& p) { return p == "none" || p == "may" || p == "encrypt" || p == "verify"; };
+  if (auto v = s.string("tls")) {
+    if (!policy_ok(*v)) l.fail(*s.node("tls"), "tls in [queue] must be \"none\", \"may\", \"encrypt\" or \"verify\"");
+    q.tls = *v;
+  }
+  if (auto p = s.path("tls_ca_file")) q.tls_ca_file = *p;
+  if (const toml::node* n = s.node("resolvers")) {
+    if (!n->is_array()) s.wrong_type(*n, "resolvers", "an array of addresses such as [\"127.0.0.1:5353\"]");
+    for (const toml::node& e : *n->as_array()) {
+      bool ok = e.is_string() && !e.as_string()->get().empty();
+      if (ok)
+        for (char ch : e.as_string()->get()) ok = ok && (std::isxdigit(static_cast<unsigned char>(ch)) || ch == '.' || ch == ':' || ch == '[' || ch == ']');
+      if (!ok) l.fail(e, "resolvers entries must be addresses such as \"192.0.2.53\" or \"127.0.0.1:5353\"");
+      q.resolvers.push_back(e.as_string()->get());
+    }
+  }
+  if (const toml::node* n = s.node("tls_policy")) {
+    if (!n->is_table()) s.wrong_type(*n, "tls_policy", "a table of domain = \"policy\"");
+    for (auto&& [k, v] : *n->as_table()) {
+      if (!v.is_string() || !policy_ok(v.as_string()->get()))
+        l.fail(v, "[queue.tls_policy] values must be \"none\", \"may\", \"encrypt\" or \"verify\"");
+      std::string domain(k.str());
+      for (auto& ch : domain) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      q.tls_policy.emplace_back(domain, v.as_string()->get());
+    }
+  }
+}
+
 }  // namespace
 
 Error::Error(std::string file, int line, std::string message)
@@ -420,9 +465,10 @@ Config load(const stdfs::path& file) {
 
   for (auto&& [k, v] : root) {
     std::string_view key = k.str();
-    if (key != "server" && key != "limits" && key != "tls" && key != "listener" && key != "smtp" && key != "delivery")
+    if (key != "server" && key != "limits" && key != "tls" && key != "listener" && key != "smtp" && key != "delivery" &&
+        key != "queue")
       l.fail(static_cast<int>(k.source().begin.line),
-             "unknown section '" + std::string(key) + "' (known: server, limits, tls, listener, smtp, delivery)");
+             "unknown section '" + std::string(key) + "' (known: server, limits, tls, listener, smtp, delivery, queue)");
   }
   // Order matters: [tls] before [[listener]] (TLS listeners need a certificate).
   if (auto* n = root.get("server")) load_server(l, require_table(l, *n, "server"), c);
@@ -431,6 +477,7 @@ Config load(const stdfs::path& file) {
   if (auto* n = root.get("listener")) load_listeners(l, *n, c);
   if (auto* n = root.get("smtp")) load_smtp(l, require_table(l, *n, "smtp"), c);
   if (auto* n = root.get("delivery")) load_delivery(l, require_table(l, *n, "delivery"), c);
+  if (auto* n = root.get("queue")) load_queue(l, require_table(l, *n, "queue"), c);
 
   if (c.hostname.empty()) c.hostname = system_hostname();
   std::error_code ec;

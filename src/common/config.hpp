@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace postamt::config {
@@ -41,6 +42,24 @@ struct TlsCertificate {
   std::filesystem::path key;       // PEM private key, absolute after load
 };
 
+// [queue]: the outbound queue (docs/queue.md).
+struct QueueConfig {
+  std::uint32_t retry_initial_seconds = 300;     // first retry after 5 minutes, doubling each time
+  std::uint32_t retry_max_seconds = 4 * 3600;    // ... up to 4 hours between attempts
+  std::uint32_t max_age_seconds = 5 * 86400;     // then a bounce (RFC 3464 DSN) after 5 days
+  std::uint32_t workers = 8;                     // deliveries at once in all
+  std::uint32_t concurrency_per_destination = 2; // connections at once to one domain
+  std::uint16_t remote_port = 25;                // the port of remote MX hosts (tests use others)
+  std::string smarthost;                         // "host" or "host:port": every message goes there
+  std::string smarthost_user, smarthost_password;  // AUTH PLAIN for the smarthost (needs TLS)
+  std::vector<std::string> resolvers;            // DNS servers "192.0.2.53" / "127.0.0.1:5353"; empty: resolv.conf
+  std::uint32_t dns_timeout_ms = 5000;
+  std::uint32_t smtp_timeout_seconds = 300;      // per SMTP read/write (RFC 5321 §4.5.3.2)
+  std::string tls = "may";                       // none | may | encrypt | verify (the default policy)
+  std::vector<std::pair<std::string, std::string>> tls_policy;  // [queue.tls_policy] domain = policy
+  std::filesystem::path tls_ca_file;             // trust store for "verify" ("" = the system's)
+};
+
 struct Config {
   std::filesystem::path file;      // the config file itself (absolute)
   std::filesystem::path data_dir;  // [server] data_dir, absolute (relative paths are to the config file)
@@ -69,6 +88,8 @@ struct Config {
   // [delivery]
   std::string default_mailbox = "INBOX";
   char recipient_delimiter = '+';               // user+tag@domain delivers to user
+
+  QueueConfig queue;                            // [queue]
 };
 
 // Loads and validates; throws config::Error.

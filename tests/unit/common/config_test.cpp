@@ -202,6 +202,37 @@ TEST_F(ConfigTest, RelayNetworks) {
   EXPECT_FALSE(parse_network("10.0.0.0/-1"));
 }
 
+TEST_F(ConfigTest, QueueSection) {
+  auto d = load(write("q0.toml", ""));
+  EXPECT_EQ(d.queue.max_age_seconds, 5u * 86400);
+  EXPECT_EQ(d.queue.tls, "may");
+  EXPECT_TRUE(d.queue.resolvers.empty());
+  auto c = load(write("q.toml",
+                      "[queue]\nretry_initial_seconds = 2\nretry_max_seconds = 10\nmax_age_seconds = 60\n"
+                      "workers = 3\nconcurrency_per_destination = 1\nremote_port = 10025\n"
+                      "resolvers = [\"127.0.0.1:5353\"]\ndns_timeout_ms = 500\ntls = \"encrypt\"\n"
+                      "smarthost = \"relay.test:587\"\n[queue.tls_policy]\n\"Bank.TEST\" = \"verify\"\n"));
+  EXPECT_EQ(c.queue.retry_initial_seconds, 2u);
+  EXPECT_EQ(c.queue.retry_max_seconds, 10u);
+  EXPECT_EQ(c.queue.max_age_seconds, 60u);
+  EXPECT_EQ(c.queue.workers, 3u);
+  EXPECT_EQ(c.queue.concurrency_per_destination, 1u);
+  EXPECT_EQ(c.queue.remote_port, 10025);
+  EXPECT_EQ(c.queue.resolvers, (std::vector<std::string>{"127.0.0.1:5353"}));
+  EXPECT_EQ(c.queue.dns_timeout_ms, 500u);
+  EXPECT_EQ(c.queue.tls, "encrypt");
+  EXPECT_EQ(c.queue.smarthost, "relay.test:587");
+  ASSERT_EQ(c.queue.tls_policy.size(), 1u);
+  EXPECT_EQ(c.queue.tls_policy[0].first, "bank.test");
+  EXPECT_EQ(c.queue.tls_policy[0].second, "verify");
+  EXPECT_NE(error_of("[queue]\ntls = \"maybe\"\n").message().find("tls in [queue]"), std::string::npos);
+  EXPECT_NE(error_of("[queue]\nresolvers = [\"dns.example\"]\n").message().find("resolvers entries"),
+            std::string::npos);
+  EXPECT_NE(error_of("[queue.tls_policy]\n\"a.test\" = \"strict\"\n").message().find("tls_policy"),
+            std::string::npos);
+  EXPECT_EQ(error_of("[queue]\nretry_initial_seconds = 0\n").line(), 2);
+}
+
 TEST_F(ConfigTest, EmptyDelimiterDisablesSubaddressing) {
   auto c = load(write("d.toml", "[delivery]\nrecipient_delimiter = \"\"\n"));
   EXPECT_EQ(c.recipient_delimiter, '\0');
