@@ -1,6 +1,7 @@
 // FETCH and UID FETCH (RFC 9051 §6.4.5, §7.5.2): FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE and
 // BODYSTRUCTURE from the store's cache, BODY, BODY[section]<partial> and BODY.PEEK, RFC822(.HEADER/.TEXT),
-// BINARY[section] / BINARY.SIZE (RFC 3516), UID, MODSEQ and CHANGEDSINCE (RFC 7162 §3.1.4-§3.1.5).
+// BINARY[section] / BINARY.SIZE (RFC 3516), UID, MODSEQ and CHANGEDSINCE (RFC 7162 §3.1.4-§3.1.5),
+// the VANISHED modifier (RFC 7162 §3.2.6).
 #include <algorithm>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "imap/commands.hpp"
 #include "imap/message_sections.hpp"
 #include "imap/protocol/date_time.hpp"
+#include "imap/protocol/sequence_set.hpp"
 #include "imap/protocol/writer.hpp"
 #include "mime/message.hpp"
 #include "services/services.hpp"
@@ -59,7 +61,8 @@ asio::awaitable<void> cmd_fetch(Session& s, const std::string&, const Command& c
   for (const auto& a : cmd.attributes)
     if (a.kind == Kind::EmailId || a.kind == Kind::ThreadId || a.kind == Kind::Preview)
       throw Bad{"FETCH " + protocol::response_name(a) + " is not supported"};
-  if (cmd.vanished) throw Bad{"VANISHED requires QRESYNC, which is not enabled"};
+  // RFC 7162 §3.2.6: the VANISHED modifier needs ENABLE QRESYNC first.
+  if (cmd.vanished && !s.qresync) throw Bad{"VANISHED requires ENABLE QRESYNC first"};
   if (cmd.changed_since) s.condstore = true;  // RFC 7162 §3.1: CHANGEDSINCE enables CONDSTORE
   auto& sel = s.selected();
   std::vector<std::size_t> indexes = resolve_set(s, cmd.set, cmd.uid);
@@ -74,6 +77,20 @@ asio::awaitable<void> cmd_fetch(Session& s, const std::string&, const Command& c
                                                                             [](const auto& a) { return a.kind == Kind::ModSeq; }));
   const auto account = s.account();
   const std::string mailbox = sel.name;
+  if (cmd.vanished) {
+    // RFC 7162 §3.2.6: UIDs in the set expunged since CHANGEDSINCE, before the FETCH responses.
+    const std::uint64_t since = *cmd.changed_since;
+    auto expunged = co_await offload([&] {
+      return s.services().with_store([&](store::MailStore& st) { return st.expunged_since(account, mailbox, since); });
+    });
+    const std::uint32_t star = std::max(sel.max_uid(), sel.uidnext > 1 ? sel.uidnext - 1 : 1);
+    std::erase_if(expunged, [&](std::uint32_t uid) {
+      if (cmd.set.saved) return std::find(sel.saved.begin(), sel.saved.end(), uid) == sel.saved.end();
+      return !cmd.set.contains(uid, star);
+    });
+    if (!expunged.empty())
+      s.send("* VANISHED (EARLIER) " + protocol::format_sequence_set(std::move(expunged)) + "\r\n");
+  }
 
   // Set \Seen first so the responses carry the new flags (RFC 9051 §6.4.5: FLAGS are included then).
   std::set<std::uint32_t> newly_seen;

@@ -32,7 +32,7 @@ std::vector<std::size_t> apply_flag_changes(Session& s, const store::Changes& ch
   return changed;
 }
 
-// Removes `uids` from the store and reports each as "* n EXPUNGE" (RFC 9051 §7.5.1).
+// Removes `uids` from the store and reports them as EXPUNGE or VANISHED (RFC 9051 §7.5.1, RFC 7162 §3.2.10).
 asio::awaitable<void> expunge_uids(Session& s, std::vector<std::uint32_t> uids) {
   if (uids.empty()) co_return;
   auto& sel = s.selected();
@@ -44,12 +44,10 @@ asio::awaitable<void> expunge_uids(Session& s, std::vector<std::uint32_t> uids) 
     });
   });
   std::sort(uids.begin(), uids.end());
-  for (std::size_t i = sel.messages.size(); i-- > 0;) {
-    if (!std::binary_search(uids.begin(), uids.end(), sel.messages[i].uid)) continue;
-    s.send("* " + std::to_string(i + 1) + " EXPUNGE\r\n");
-    sel.recent.erase(sel.messages[i].uid);
-    sel.messages.erase(sel.messages.begin() + static_cast<std::ptrdiff_t>(i));
-  }
+  std::vector<std::size_t> gone;
+  for (std::size_t i = 0; i < sel.messages.size(); ++i)
+    if (std::binary_search(uids.begin(), uids.end(), sel.messages[i].uid)) gone.push_back(i);
+  s.report_expunged(std::move(gone));
 }
 
 struct CopyResult {

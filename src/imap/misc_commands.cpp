@@ -1,5 +1,6 @@
 // Commands valid in any state or without a family: CAPABILITY, NOOP/CHECK, LOGOUT (RFC 9051 §6.1),
-// ENABLE (RFC 5161, RFC 9051 §6.3.1), ID (RFC 2971), NAMESPACE (RFC 2342, RFC 9051 §6.3.10).
+// ENABLE (RFC 5161, RFC 9051 §6.3.1; CONDSTORE and QRESYNC RFC 7162 §3.2.3), ID (RFC 2971),
+// NAMESPACE (RFC 2342, RFC 9051 §6.3.10).
 #include <string>
 
 #include "imap/commands.hpp"
@@ -35,8 +36,10 @@ asio::awaitable<void> cmd_enable(Session& s, const std::string&, const Command& 
     if (cap == "IMAP4REV2") flag = &s.rev2, name = "IMAP4rev2";
     else if (cap == "CONDSTORE") flag = &s.condstore, name = "CONDSTORE";
     else if (cap == "UTF8=ACCEPT") flag = &s.utf8, name = "UTF8=ACCEPT";
+    else if (cap == "QRESYNC") flag = &s.qresync, name = "QRESYNC";
     if (!flag || *flag) continue;
     *flag = true;
+    if (flag == &s.qresync) s.condstore = true;  // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE
     enabled += " " + name;
   }
   s.send("* ENABLED" + enabled + "\r\n");

@@ -1,11 +1,12 @@
-// SELECT and EXAMINE (RFC 9051 §6.3.2-§6.3.3, CONDSTORE RFC 7162 §3.1.2.1), CLOSE (RFC 9051 §6.4.1)
-// and UNSELECT (RFC 3691, RFC 9051 §6.4.2).
+// SELECT and EXAMINE (RFC 9051 §6.3.2-§6.3.3, CONDSTORE RFC 7162 §3.1.2.1, QRESYNC §3.2.5 with
+// VANISHED (EARLIER)), CLOSE (RFC 9051 §6.4.1) and UNSELECT (RFC 3691, RFC 9051 §6.4.2).
 #include <algorithm>
 #include <set>
 #include <string>
 
 #include "common/offload.hpp"
 #include "imap/commands.hpp"
+#include "imap/protocol/sequence_set.hpp"
 #include "imap/protocol/writer.hpp"
 #include "services/services.hpp"
 
@@ -22,7 +23,8 @@ bool is_deleted(const store::MessageInfo& m) {
 
 asio::awaitable<void> cmd_select(Session& s, const std::string&, const Command& c) {
   const auto& cmd = std::get<protocol::Select>(c);
-  if (cmd.qresync) throw Bad{"QRESYNC is not enabled"};
+  // RFC 7162 §3.2.5: the QRESYNC parameter needs ENABLE QRESYNC first.
+  if (cmd.qresync && !s.qresync) throw Bad{"SELECT (QRESYNC ...) requires ENABLE QRESYNC first"};
   std::string name = s.mailbox_name(cmd.mailbox);
   if (s.has_selected()) {
     // RFC 9051 §6.3.2 / RFC 7162 §3.2.11: the previous mailbox is closed without expunging.
@@ -36,7 +38,10 @@ asio::awaitable<void> cmd_select(Session& s, const std::string&, const Command& 
     std::optional<store::MailboxInfo> info;
     std::vector<store::MessageInfo> messages;
     std::vector<std::uint32_t> recent;
+    std::vector<std::uint32_t> vanished;
+    bool resync = false;
   };
+  const std::optional<protocol::Qresync>& q = cmd.qresync;
   Loaded l = co_await offload([&] {
     return s.services().with_store([&](store::MailStore& st) {
       Loaded r;
@@ -45,6 +50,11 @@ asio::awaitable<void> cmd_select(Session& s, const std::string&, const Command& 
       r.messages = st.messages(account, name);
       // RFC 3501 §2.3.2: \Recent goes to the first session that selects read-write.
       if (!read_only) r.recent = st.claim_recent(account, name);
+      // RFC 7162 §3.2.5: a different UIDVALIDITY means "behave as if nothing changed".
+      if (q && q->uidvalidity == r.info->uidvalidity) {
+        r.resync = true;
+        r.vanished = st.expunged_since(account, r.info->name, q->modseq);
+      }
       return r;
     });
   });
@@ -93,7 +103,21 @@ asio::awaitable<void> cmd_select(Session& s, const std::string&, const Command& 
   }
   s.set_ok(std::string(read_only ? "[READ-ONLY] " : "[READ-WRITE] ") + (read_only ? "EXAMINE" : "SELECT") +
            " completed");
+  const std::uint32_t uidnext = sel.uidnext;
   s.select(std::move(sel));
+  if (l.resync) {
+    // RFC 7162 §3.2.5.1: only the known UIDs (default 1:<UIDNEXT-1>) are reported, first the expunged
+    // ones as VANISHED (EARLIER), then FETCH (UID FLAGS MODSEQ) for those changed since the modseq.
+    // The whole expunge history is kept, so the seq-match-data hint (§3.2.5.2) is not needed.
+    const std::uint32_t star = uidnext > 1 ? uidnext - 1 : 1;
+    auto known = [&](std::uint32_t uid) { return !q->known_uids || q->known_uids->contains(uid, star); };
+    std::erase_if(l.vanished, [&](std::uint32_t uid) { return !known(uid); });
+    if (!l.vanished.empty())
+      s.send("* VANISHED (EARLIER) " + protocol::format_sequence_set(std::move(l.vanished)) + "\r\n");
+    const auto& messages = s.selected().messages;
+    for (std::size_t i = 0; i < messages.size(); ++i)
+      if (messages[i].modseq > q->modseq && known(messages[i].uid)) s.send_flags(i, true);
+  }
 }
 
 asio::awaitable<void> cmd_close(Session& s, const std::string&, const Command&) {

@@ -14,6 +14,7 @@
 #include "imap/commands.hpp"
 #include "imap/protocol/mutf7.hpp"
 #include "imap/protocol/parser.hpp"
+#include "imap/protocol/sequence_set.hpp"
 #include "imap/protocol/writer.hpp"
 #include "net/errors.hpp"
 #include "sasl/sasl.hpp"
@@ -173,7 +174,7 @@ std::string Session::capabilities() const {
     caps += " SASL-IR";
   }
   caps += " LITERAL+ ID ENABLE IDLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE CREATE-SPECIAL-USE LIST-EXTENDED"
-          " LIST-STATUS UIDPLUS MOVE ESEARCH SEARCHRES CONDSTORE STATUS=SIZE UTF8=ACCEPT BINARY";
+          " LIST-STATUS UIDPLUS MOVE ESEARCH SEARCHRES CONDSTORE QRESYNC STATUS=SIZE UTF8=ACCEPT BINARY";
   caps += " APPENDLIMIT=" + std::to_string(limits_.max_literal);
   return caps;
 }
@@ -375,6 +376,24 @@ void Session::append_mailbox(std::string& out, std::string_view name) const {
   protocol::append_mailbox(out, name, utf8_names());
 }
 
+void Session::report_expunged(std::vector<std::size_t> indexes) {
+  if (indexes.empty()) return;
+  auto& sel = *selected_;
+  std::sort(indexes.begin(), indexes.end());
+  indexes.erase(std::unique(indexes.begin(), indexes.end()), indexes.end());
+  std::vector<std::uint32_t> uids;
+  for (std::size_t k = indexes.size(); k-- > 0;) {
+    const std::size_t i = indexes[k];
+    const std::uint32_t uid = sel.messages[i].uid;
+    if (!qresync) send("* " + std::to_string(i + 1) + " EXPUNGE\r\n");
+    uids.push_back(uid);
+    sel.recent.erase(uid);
+    sel.messages.erase(sel.messages.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  // RFC 7162 §3.2.10: after ENABLE QRESYNC, VANISHED (without EARLIER) replaces EXPUNGE.
+  if (qresync) send("* VANISHED " + protocol::format_sequence_set(std::move(uids)) + "\r\n");
+}
+
 void Session::send_flags(std::size_t index, bool with_uid) {
   const auto& m = selected_->messages[index];
   std::vector<std::string> flags = m.flags;
@@ -431,12 +450,10 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
   };
   bool deferred = false;
   if (allow_expunge) {
-    for (std::size_t i = sel.messages.size(); i-- > 0;) {
-      if (present(sel.messages[i].uid)) continue;
-      send("* " + std::to_string(i + 1) + " EXPUNGE\r\n");
-      sel.recent.erase(sel.messages[i].uid);
-      sel.messages.erase(sel.messages.begin() + static_cast<std::ptrdiff_t>(i));
-    }
+    std::vector<std::size_t> gone;
+    for (std::size_t i = 0; i < sel.messages.size(); ++i)
+      if (!present(sel.messages[i].uid)) gone.push_back(i);
+    report_expunged(std::move(gone));
   }
   // Flag changes of messages this session knows.
   std::size_t j = 0;

@@ -118,6 +118,7 @@ class Session {
 
   // ENABLEd extensions (RFC 5161).
   bool rev2 = false, utf8 = false, condstore = false;
+  bool qresync = false;  // RFC 7162 §3.2.3: implies condstore; VANISHED replaces EXPUNGE
   bool utf8_names() const { return rev2 || utf8; }
 
   // Mailbox name from the wire (mUTF-7 or UTF-8) -> canonical UTF-8; throws Bad on invalid names.
@@ -140,6 +141,9 @@ class Session {
   // Brings the selected mailbox up to date and reports the differences as untagged EXISTS, RECENT,
   // FETCH (FLAGS) and, when `allow_expunge`, EXPUNGE (RFC 9051 §7.5.1: not during FETCH, STORE, SEARCH).
   asio::awaitable<void> sync(bool allow_expunge);
+  // Removes the messages at `indexes` from this session's view and reports them: "* n EXPUNGE" (highest
+  // number first, RFC 9051 §7.5.1) or, once QRESYNC is enabled, one "* VANISHED uids" (RFC 7162 §3.2.10).
+  void report_expunged(std::vector<std::size_t> indexes);
   // "* n FETCH (FLAGS (...) UID u [MODSEQ (m)])" for message index i.
   void send_flags(std::size_t index, bool with_uid);
   // A change was published for this account (or IDLE's poll interval passed): wakes IDLE.
