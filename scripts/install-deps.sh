@@ -7,7 +7,7 @@ pkgs=(build-essential cmake ninja-build ccache pkg-config
       libboost1.81-dev libboost-json1.81-dev libssl-dev libsqlite3-dev libtomlplusplus-dev
       libargon2-dev libcrypt-dev openssl libc-ares-dev)
 case "$what" in
-  test)  pkgs+=(libgtest-dev libgmock-dev python3 curl swaks dnsmasq-base libnet-ssleay-perl fetchmail isync neomutt) ;;
+  test)  pkgs+=(libgtest-dev libgmock-dev python3 curl swaks dnsmasq-base libnet-ssleay-perl fetchmail isync neomutt python3-dkim python3-nacl dovecot-imapd dovecot-pop3d) ;;
   bench) pkgs+=(dovecot-core python3) ;;
 esac
 missing=()
