@@ -1,16 +1,19 @@
 // FETCH and UID FETCH (RFC 9051 §6.4.5, §7.5.2): FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE and
 // BODYSTRUCTURE from the store's cache, BODY, BODY[section]<partial> and BODY.PEEK, RFC822(.HEADER/.TEXT),
 // BINARY[section] / BINARY.SIZE (RFC 3516), UID, MODSEQ and CHANGEDSINCE (RFC 7162 §3.1.4-§3.1.5),
-// the VANISHED modifier (RFC 7162 §3.2.6).
+// the VANISHED modifier (RFC 7162 §3.2.6), EMAILID/THREADID (RFC 8474 §5) and PREVIEW (RFC 8970).
 #include <algorithm>
 #include <string>
 
 #include "common/offload.hpp"
 #include "imap/commands.hpp"
 #include "imap/message_sections.hpp"
+#include "imap/object_ids.hpp"
+#include "imap/preview.hpp"
 #include "imap/protocol/date_time.hpp"
 #include "imap/protocol/sequence_set.hpp"
 #include "imap/protocol/writer.hpp"
+#include "mime/imap_string.hpp"
 #include "mime/message.hpp"
 #include "services/services.hpp"
 
@@ -22,7 +25,7 @@ using Kind = protocol::FetchAttribute::Kind;
 bool needs_message(const protocol::FetchAttribute& a) {
   switch (a.kind) {
     case Kind::Rfc822: case Kind::Rfc822Header: case Kind::Rfc822Text: case Kind::Body:
-    case Kind::BodySection: case Kind::Binary: case Kind::BinarySize:
+    case Kind::BodySection: case Kind::Binary: case Kind::BinarySize: case Kind::ThreadId: case Kind::Preview:
       return true;
     default:
       return false;
@@ -58,9 +61,6 @@ void append_body(std::string& out, const std::string& data, bool binary) {
 
 asio::awaitable<void> cmd_fetch(Session& s, const std::string&, const Command& c) {
   const auto& cmd = std::get<protocol::Fetch>(c);
-  for (const auto& a : cmd.attributes)
-    if (a.kind == Kind::EmailId || a.kind == Kind::ThreadId || a.kind == Kind::Preview)
-      throw Bad{"FETCH " + protocol::response_name(a) + " is not supported"};
   // RFC 7162 §3.2.6: the VANISHED modifier needs ENABLE QRESYNC first.
   if (cmd.vanished && !s.qresync) throw Bad{"VANISHED requires ENABLE QRESYNC first"};
   if (cmd.changed_since) s.condstore = true;  // RFC 7162 §3.1: CHANGEDSINCE enables CONDSTORE
@@ -218,7 +218,17 @@ asio::awaitable<void> cmd_fetch(Session& s, const std::string&, const Command& c
           else append_body(line, apply_partial(std::move(decoded.data), a.partial), true);
           break;
         }
-        case Kind::EmailId: case Kind::ThreadId: case Kind::Preview:
+        case Kind::EmailId:  // RFC 8474 §5.1
+          item("EMAILID");
+          line += "(" + email_id(m) + ")";
+          break;
+        case Kind::ThreadId:  // RFC 8474 §5.2
+          item("THREADID");
+          line += "(" + thread_id(raw, *parsed, m) + ")";
+          break;
+        case Kind::Preview:  // RFC 8970 §3: computed on demand, so LAZY gets it at once too
+          item("PREVIEW");
+          mime::append_imap_string(line, preview(raw, *parsed));
           break;
       }
     }

@@ -1,7 +1,7 @@
 // Mailbox management: CREATE (with USE, RFC 6154 §3), DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE
 // (RFC 9051 §6.3.4-§6.3.8), LIST with LIST-EXTENDED selection/return options (RFC 5258), CHILDREN,
 // SPECIAL-USE (RFC 6154), LIST-STATUS (RFC 5819), LSUB (RFC 3501 §6.3.9) and STATUS (RFC 9051 §6.3.11,
-// STATUS=SIZE RFC 8438, HIGHESTMODSEQ RFC 7162 §3.1.6).
+// STATUS=SIZE RFC 8438, HIGHESTMODSEQ RFC 7162 §3.1.6, MAILBOXID RFC 8474 §4).
 #include <algorithm>
 #include <map>
 #include <string>
@@ -9,6 +9,7 @@
 
 #include "common/offload.hpp"
 #include "imap/commands.hpp"
+#include "imap/object_ids.hpp"
 #include "imap/protocol/mutf7.hpp"
 #include "imap/protocol/parser.hpp"
 #include "imap/protocol/writer.hpp"
@@ -90,9 +91,13 @@ void send_status(Session& s, const Box& b, const std::vector<StatusItem>& items,
       case StatusItem::Recent: add(item, b.info.recent); break;
       case StatusItem::HighestModSeq: add(item, b.info.highestmodseq); break;
       case StatusItem::AppendLimit: add(item, append_limit); break;
-      case StatusItem::MailboxId:
+      case StatusItem::MailboxId:  // RFC 8474 §4.3
+        if (!first) line += ' ';
+        first = false;
+        line += "MAILBOXID (" + mailbox_id(b.info) + ")";
+        break;
       case StatusItem::DeletedStorage:
-        break;  // OBJECTID / QUOTA are not offered
+        break;  // QUOTA is not offered
     }
   }
   line += ")\r\n";
@@ -124,6 +129,7 @@ asio::awaitable<void> cmd_create(Session& s, const std::string&, const Command& 
   std::string use = cmd.special_use.empty() ? "" : cmd.special_use.front();
   const auto account = s.account();
   bool bad_use = false;
+  std::optional<store::MailboxInfo> created;
   co_await offload([&] {
     s.services().change_store([&](store::MailStore& st, store::Changes& changes) {
       if (!use.empty()) {
@@ -135,8 +141,11 @@ asio::awaitable<void> cmd_create(Session& s, const std::string&, const Command& 
         }
       }
       st.create_mailbox(account, name, use, changes);
+      created = st.mailbox(account, name);
     });
   });
+  // RFC 8474 §4.1: the new mailbox's MAILBOXID in the tagged OK.
+  if (created) s.set_ok("[MAILBOXID (" + mailbox_id(*created) + ")] CREATE completed");
   // RFC 6154 §3: an unknown USE attribute fails with the USEATTR response code.
   if (bad_use) throw No{"Unknown special-use attribute", "USEATTR"};
 }

@@ -1,6 +1,7 @@
 // SEARCH and UID SEARCH (RFC 9051 §6.4.4): evaluation of the criteria tree over the selected mailbox,
 // US-ASCII and UTF-8 charsets, case-insensitive substring matching on decoded header fields and the
-// raw text; ESEARCH RETURN (MIN MAX ALL COUNT, RFC 4731) and SAVE / "$" (RFC 5182); MODSEQ (RFC 7162).
+// raw text; ESEARCH RETURN (MIN MAX ALL COUNT, RFC 4731) and SAVE / "$" (RFC 5182); MODSEQ (RFC 7162);
+// EMAILID and THREADID (RFC 8474 §6).
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -8,6 +9,7 @@
 #include "common/offload.hpp"
 #include "common/strings.hpp"
 #include "imap/commands.hpp"
+#include "imap/object_ids.hpp"
 #include "imap/protocol/date_time.hpp"
 #include "imap/protocol/sequence_set.hpp"
 #include "mime/message.hpp"
@@ -75,7 +77,7 @@ class Evaluator {
   static bool needs_message(const Key& k) {
     switch (k.kind) {
       case K::Bcc: case K::Body: case K::Cc: case K::From: case K::Subject: case K::Text: case K::To:
-      case K::Header: case K::SentBefore: case K::SentOn: case K::SentSince:
+      case K::Header: case K::SentBefore: case K::SentOn: case K::SentSince: case K::ThreadId:
         return true;
       default:
         return std::any_of(k.children.begin(), k.children.end(), [](const Key& c) { return needs_message(c); });
@@ -143,8 +145,9 @@ class Evaluator {
         return k.set.contains(c.seq, max_seq_);
       case K::Not: return !match(k.children.at(0), c);
       case K::Or: return match(k.children.at(0), c) || match(k.children.at(1), c);
-      case K::EmailId: case K::ThreadId:
-        return false;
+      // RFC 8474 §6: object ids compare exactly (case-sensitive).
+      case K::EmailId: return email_id(m) == k.text;
+      case K::ThreadId: return thread_id(*c.raw, *c.parsed, m) == k.text;
     }
     return false;
   }
@@ -174,11 +177,6 @@ class Evaluator {
   std::int64_t now_ = static_cast<std::int64_t>(std::time(nullptr));
 };
 
-bool uses_emailid(const Key& k) {
-  if (k.kind == K::EmailId || k.kind == K::ThreadId) return true;
-  return std::any_of(k.children.begin(), k.children.end(), uses_emailid);
-}
-
 bool uses_modseq(const Key& k) {
   if (k.kind == K::ModSeq) return true;
   return std::any_of(k.children.begin(), k.children.end(), uses_modseq);
@@ -190,7 +188,6 @@ asio::awaitable<void> cmd_search(Session& s, const std::string& tag, const Comma
   const auto& cmd = std::get<protocol::Search>(c);
   if (cmd.charset && !str::iequals(*cmd.charset, "UTF-8") && !str::iequals(*cmd.charset, "US-ASCII"))
     throw No{"Charset not supported", "BADCHARSET (US-ASCII UTF-8)"};  // RFC 9051 §6.4.4
-  if (uses_emailid(cmd.criteria)) throw Bad{"EMAILID/THREADID search is not supported"};
   const bool modseq_search = uses_modseq(cmd.criteria);
   if (modseq_search) s.condstore = true;  // RFC 7162 §3.1: SEARCH MODSEQ enables CONDSTORE
   auto& sel = s.selected();

@@ -1,11 +1,12 @@
 // SELECT and EXAMINE (RFC 9051 §6.3.2-§6.3.3, CONDSTORE RFC 7162 §3.1.2.1, QRESYNC §3.2.5 with
-// VANISHED (EARLIER)), CLOSE (RFC 9051 §6.4.1) and UNSELECT (RFC 3691, RFC 9051 §6.4.2).
+// VANISHED (EARLIER), MAILBOXID RFC 8474 §4.2), CLOSE (RFC 9051 §6.4.1) and UNSELECT (RFC 3691, RFC 9051 §6.4.2).
 #include <algorithm>
 #include <set>
 #include <string>
 
 #include "common/offload.hpp"
 #include "imap/commands.hpp"
+#include "imap/object_ids.hpp"
 #include "imap/protocol/sequence_set.hpp"
 #include "imap/protocol/writer.hpp"
 #include "services/services.hpp"
@@ -89,6 +90,7 @@ asio::awaitable<void> cmd_select(Session& s, const std::string&, const Command& 
   }
   s.send("* OK [UIDVALIDITY " + std::to_string(sel.uidvalidity) + "] UIDs valid\r\n");
   s.send("* OK [UIDNEXT " + std::to_string(sel.uidnext) + "] Predicted next UID\r\n");
+  s.send("* OK [MAILBOXID (" + mailbox_id(*l.info) + ")] Ok\r\n");  // RFC 8474 §4.2
   if (read_only) {
     s.send("* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n");
   } else {

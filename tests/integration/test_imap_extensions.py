@@ -1,6 +1,7 @@
 """IMAP extensions end to end on raw sockets (exact response lines): QRESYNC (RFC 7162 §3.2: ENABLE,
 SELECT (QRESYNC ...) with VANISHED (EARLIER), UID FETCH (CHANGEDSINCE n VANISHED), VANISHED instead of
-EXPUNGE)."""
+EXPUNGE), OBJECTID (RFC 8474: MAILBOXID, EMAILID, THREADID in FETCH and SEARCH) and PREVIEW
+(RFC 8970)."""
 import imaplib
 import os
 import re
@@ -159,6 +160,150 @@ class ExtensionTest(unittest.TestCase):
         _, tagged = a.cmd("v4", f"FETCH 1:* (FLAGS) (CHANGEDSINCE {modseq0} VANISHED)")
         self.assertTrue(tagged.startswith(b"v4 BAD"), tagged)
         a.close()
+
+    # --- OBJECTID ------------------------------------------------------------------------------
+
+    def append(self, r, mailbox, data):
+        data = data.encode() if isinstance(data, str) else data
+        r.send(f"A APPEND {mailbox} {{{len(data)}+}}\r\n".encode() + data + b"\r\n")
+        while True:
+            line = r.line()
+            if line.startswith(b"A "):
+                break
+        m = re.match(rb"A OK \[APPENDUID \d+ (\d+)\]", line)
+        self.assertIsNotNone(m, line)
+        return int(m.group(1))
+
+    def test_mailboxid(self):
+        r = self.raw()
+        lines, _ = r.cmd("c", "CAPABILITY")
+        self.assertIn(b" OBJECTID", lines[0])
+        _, tagged = r.cmd("c1", "CREATE Projects")
+        m = re.match(rb"c1 OK \[MAILBOXID \(([A-Za-z0-9_-]+)\)\] ", tagged)
+        self.assertIsNotNone(m, tagged)
+        mid = m.group(1)
+        self.assertTrue(mid[:1].isalpha())
+        lines = self.ok(r, "s", "STATUS Projects (MESSAGES MAILBOXID)")
+        self.assertEqual(lines, [b"* STATUS Projects (MESSAGES 0 MAILBOXID (" + mid + b"))"])
+        lines = self.ok(r, "sel", "SELECT Projects")
+        self.assertIn(b"* OK [MAILBOXID (" + mid + b")] Ok", lines)
+        self.ok(r, "u", "UNSELECT")
+        # RENAME keeps the id (RFC 8474 §4); another mailbox, or the name created again, gets another.
+        self.ok(r, "rn", "RENAME Projects Work")
+        self.assertIn(b"MAILBOXID (" + mid + b")", self.ok(r, "s2", "STATUS Work (MAILBOXID)")[0])
+        others = set()
+        for line in self.ok(r, "l", 'LIST "" "*" RETURN (STATUS (MAILBOXID))'):
+            if line.startswith(b"* STATUS"):
+                others.add(re.search(rb"MAILBOXID \(([^)]+)\)", line).group(1))
+        self.assertIn(mid, others)
+        self.assertGreaterEqual(len(others), 7)  # INBOX, the five special-use ones, Work: all different
+        self.ok(r, "d", "DELETE Work")
+        _, tagged = r.cmd("c2", "CREATE Work")
+        self.assertNotIn(b"(" + mid + b")", tagged)
+        r.close()
+
+    def test_emailid_threadid(self):
+        r = self.raw()
+        self.ok(r, "c", "CREATE Threads")
+        root = message("thread root")  # Message-ID: <thread.root@example.org>
+        reply = ("From: Bob <bob@example.org>\r\nTo: demo@example.test\r\nSubject: Re: thread root\r\n"
+                 "Message-ID: <reply.1@example.org>\r\nIn-Reply-To: <thread.root@example.org>\r\n"
+                 "References: <thread.root@example.org>\r\n\r\nreply\r\n")
+        deeper = ("From: Carol <carol@example.org>\r\nSubject: Re: Re: thread root\r\n"
+                  "Message-ID: <reply.2@example.org>\r\nIn-Reply-To: <reply.1@example.org>\r\n"
+                  "References: <thread.root@example.org>\r\n <reply.1@example.org>\r\n\r\nreply 2\r\n")
+        no_ids = "From: Dave <dave@example.org>\r\nSubject: lonely\r\n\r\nno message-id\r\n"
+        uids = [self.append(r, "Threads", m) for m in (root, reply, deeper, message("other topic"), no_ids)]
+        self.ok(r, "s", "SELECT Threads")
+        ids = {}
+        for line in self.ok(r, "f", "UID FETCH 1:* (EMAILID THREADID)"):
+            m = re.match(rb"\* \d+ FETCH \(EMAILID \((M[0-9a-f]+)\) THREADID \((T[0-9a-f]+)\) UID (\d+)\)", line)
+            self.assertIsNotNone(m, line)
+            ids[int(m.group(3))] = (m.group(1), m.group(2))
+        self.assertEqual(sorted(ids), uids)
+        emailids = [ids[u][0] for u in uids]
+        threads = [ids[u][1] for u in uids]
+        self.assertEqual(len(set(emailids)), 5)
+        self.assertEqual(threads[0], threads[1])
+        self.assertEqual(threads[0], threads[2])
+        self.assertEqual(len({threads[0], threads[3], threads[4]}), 3)
+        self.assertFalse(set(emailids) & set(threads))
+        # A copy keeps its EMAILID and THREADID (RFC 8474 §5.1).
+        lines = self.ok(r, "cp", f"UID COPY {uids[1]} Archive")
+        self.ok(r, "ex", "EXAMINE Archive")
+        lines = self.ok(r, "f2", "FETCH * (EMAILID THREADID)")
+        self.assertIn(b"EMAILID (" + emailids[1] + b") THREADID (" + threads[1] + b")", lines[0])
+        # SEARCH EMAILID / THREADID (RFC 8474 §6).
+        self.ok(r, "s2", "SELECT Threads")
+        lines = self.ok(r, "q1", f"UID SEARCH EMAILID {emailids[3].decode()}")
+        self.assertEqual(lines, [f"* SEARCH {uids[3]}".encode()])
+        lines = self.ok(r, "q2", f"UID SEARCH THREADID {threads[0].decode()}")
+        self.assertEqual(lines, [f"* SEARCH {uids[0]} {uids[1]} {uids[2]}".encode()])
+        lines = self.ok(r, "q3", "UID SEARCH EMAILID Mnothere")
+        self.assertEqual(lines, [b"* SEARCH"])
+        lines = self.ok(r, "q4", f"UID SEARCH NOT THREADID {threads[0].decode()}")
+        self.assertEqual(lines, [f"* SEARCH {uids[3]} {uids[4]}".encode()])
+        r.close()
+
+    # --- PREVIEW -------------------------------------------------------------------------------
+
+    def test_preview(self):
+        r = self.raw()
+        lines, _ = r.cmd("c", "CAPABILITY")
+        self.assertIn(b" PREVIEW", lines[0])
+        self.ok(r, "c", "CREATE Previews")
+        alternative = (
+            "From: a@example.org\r\nSubject: alt\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\n"
+            "Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+            "Caf=E9   au   lait,\r\n\r\n\tbitte =\r\nsch=F6n.\r\n--b\r\n"
+            "Content-Type: text/html\r\n\r\n<p>HTML version</p>\r\n--b--\r\n")
+        html_only = (
+            "From: a@example.org\r\nSubject: html\r\nContent-Type: text/html; charset=utf-8\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n"
+            + __import__("base64").b64encode(
+                "<html><head><title>T</title><style>p {color: red}</style></head><body><!-- c -->"
+                "<p>Hello&nbsp;<b>W\u00f6rld</b> &amp; co</p></body></html>".encode()).decode() + "\r\n")
+        long_text = message("long", " ".join(f"word{i}" for i in range(100)) + "\r\n")
+        attachment_only = (
+            "From: a@example.org\r\nSubject: att\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+            "Content-Type: text/plain\r\nContent-Disposition: attachment; filename=a.txt\r\n\r\n"
+            "attached text\r\n--b\r\nContent-Type: image/png\r\n\r\nxx\r\n--b--\r\n")
+        uids = [self.append(r, "Previews", m) for m in (alternative, html_only, long_text, attachment_only)]
+        self.ok(r, "s", "SELECT Previews")
+        r.send("f UID FETCH 1:* (PREVIEW)\r\n")
+        got = {}
+        while True:
+            line = r.line()
+            if line.startswith(b"f "):
+                self.assertTrue(line.startswith(b"f OK"), line)
+                break
+            m = re.search(rb"\{(\d+)\}$", line)
+            if m:  # 8-bit text comes as a literal for a client without UTF8=ACCEPT
+                n = int(m.group(1))
+                while len(r.buf) < n:
+                    r.buf += r.sock.recv(65536)
+                value, r.buf = r.buf[:n], r.buf[n:]
+                rest = r.line()
+                uid = int(re.search(rb"UID (\d+)", line + rest).group(1))
+            else:
+                m = re.match(rb'\* \d+ FETCH \((?:UID (\d+) )?PREVIEW "((?:[^"\\]|\\.)*)"(?: UID (\d+))?\)$', line)
+                self.assertIsNotNone(m, line)
+                uid = int(m.group(1) or m.group(3))
+                value = m.group(2)
+            got[uid] = value.decode()
+        self.assertEqual(got[uids[0]], "Caf\u00e9 au lait, bitte sch\u00f6n.")
+        self.assertEqual(got[uids[1]], "Hello W\u00f6rld & co")
+        words = " ".join(f"word{i}" for i in range(100))
+        # Cut at 200 characters (RFC 8970 allows 256), without a trailing space.
+        self.assertEqual(words[199], " ")
+        self.assertEqual(got[uids[2]], words[:199])
+        self.assertEqual(got[uids[3]], "")
+        # PREVIEW (LAZY) gives the same (nothing is left to compute later); no \Seen is set.
+        lines = self.ok(r, "l", f"UID FETCH {uids[3]} (PREVIEW (LAZY) FLAGS)")
+        self.assertRegex(lines[0], rb'PREVIEW "" FLAGS \(\\Recent\)')
+        r.close()
 
 
 if __name__ == "__main__":
