@@ -5,11 +5,13 @@
 #include <sysexits.h>
 
 #include <cstdio>
+#include <memory>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_loader.hpp"
 #include "common/log.hpp"
+#include "dns/ares_resolver.hpp"
 #include "imap/imap.hpp"
 #include "net/errors.hpp"
 #include "net/privileges.hpp"
@@ -17,6 +19,7 @@
 #include "net/server.hpp"
 #include "net/transport.hpp"
 #include "pop3/pop3.hpp"
+#include "queue/runner.hpp"
 #include "services/services.hpp"
 #include "smtp/smtp.hpp"
 
@@ -29,6 +32,49 @@ void register_builtin_protocols(services::Services& services) {
   pop3::register_protocol(services);
   imap::register_protocol(services);
   smtp::register_protocol(services);
+}
+
+// The outbound queue (DATA/queue) and its delivery workers (docs/queue.md); stopped before services go.
+struct Outbound {
+  std::unique_ptr<queue::QueueStore> store;
+  std::unique_ptr<queue::Runner> runner;
+  ~Outbound() {
+    queue::set_shared(nullptr, nullptr);
+    if (runner) runner->stop();
+  }
+};
+
+std::unique_ptr<Outbound> start_queue(const config::Config& cfg, services::Services& services) {
+  auto out = std::make_unique<Outbound>();
+  out->store = std::make_unique<queue::QueueStore>(cfg.data_dir / "queue");
+  dns::ResolverOptions ro;
+  ro.servers = cfg.queue.resolvers;
+  ro.timeout = std::chrono::milliseconds(cfg.queue.dns_timeout_ms);
+  queue::RunnerHooks hooks;
+  hooks.is_local_domain = [&services](const std::string& domain) {
+    return services.with_directory([&](directory::Directory& d) { return d.is_local_domain(domain); });
+  };
+  hooks.deliver_local = [&services](const std::string& sender, const std::vector<std::string>& rcpts,
+                                    std::string_view raw) {
+    delivery::Request request;
+    request.envelope_from = sender;
+    request.recipients = rcpts;
+    std::vector<queue::LocalOutcome> outcomes;
+    for (const auto& r : services.deliver(request, raw).recipients) {
+      using K = queue::LocalOutcome::Kind;
+      K kind = r.status == delivery::Status::Delivered     ? K::Delivered
+               : r.status == delivery::Status::TempFailure ? K::Temporary
+                                                           : K::Permanent;
+      std::string code = kind == K::Delivered ? "250 2.0.0 " : kind == K::Temporary ? "451 4.3.0 " : "550 5.1.1 ";
+      outcomes.push_back({r.recipient, kind, code + delivery::to_string(r.status) + (r.reason.empty() ? "" : ": " + r.reason)});
+    }
+    return outcomes;
+  };
+  out->runner = std::make_unique<queue::Runner>(*out->store, cfg.queue, cfg.hostname,
+                                                std::make_shared<dns::AresResolver>(ro), std::move(hooks));
+  queue::set_shared(out->store.get(), out->runner.get());
+  out->runner->start();
+  return out;
 }
 
 }  // namespace
@@ -52,6 +98,7 @@ int cmd_serve(const Argv& argv) {
 
   try {
     services::Services services(*cfg);
+    auto outbound = start_queue(*cfg, services);  // before the listeners: SMTP sessions queue into it
     register_builtin_protocols(services);
     net::Server server(*cfg, options);
     server.bind_all();

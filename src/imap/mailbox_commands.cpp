@@ -1,5 +1,6 @@
 // Mailbox management: CREATE (with USE, RFC 6154 §3), DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE
-// (RFC 9051 §6.3.4-§6.3.8), LIST with LIST-EXTENDED selection/return options (RFC 5258), CHILDREN,
+// (RFC 9051 §6.3.4-§6.3.8), LIST with LIST-EXTENDED selection/return options (RFC 5258: RECURSIVEMATCH,
+// CHILDINFO, \NonExistent), CHILDREN,
 // SPECIAL-USE (RFC 6154), LIST-STATUS (RFC 5819), LSUB (RFC 3501 §6.3.9) and STATUS (RFC 9051 §6.3.11,
 // STATUS=SIZE RFC 8438, HIGHESTMODSEQ RFC 7162 §3.1.6, MAILBOXID RFC 8474 §4).
 #include <algorithm>
@@ -214,27 +215,63 @@ asio::awaitable<void> cmd_list(Session& s, const std::string&, const Command& c)
   for (const auto& p : cmd.patterns) patterns.push_back(pattern_name(s, cmd.reference, p));
   const bool show_subscribed = cmd.return_subscribed || cmd.select_subscribed;
   const std::uint64_t limit = append_limit(s);
-  for (const auto& b : boxes) {
-    const auto& name = b.info.name;
-    if (!std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) { return wildcard_match(p, name); }))
-      continue;
-    if (cmd.select_subscribed && !b.info.subscribed) continue;
-    if (cmd.select_special_use && b.info.special_use.empty()) continue;
+  auto matches_pattern = [&](const std::string& name) {
+    return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) { return wildcard_match(p, name); });
+  };
+  auto meets_criteria = [&](const Box& b) {
+    return (!cmd.select_subscribed || b.info.subscribed) && (!cmd.select_special_use || !b.info.special_use.empty());
+  };
+  // RFC 5258 §3.5: a descendant that meets the selection criteria but is not itself returned.
+  auto unlisted_match_below = [&](const std::string& name) {
+    const std::string prefix = name + store::kHierarchyDelimiter;
+    return std::any_of(boxes.begin(), boxes.end(), [&](const Box& b) {
+      return b.info.name.compare(0, prefix.size(), prefix) == 0 && meets_criteria(b) && !matches_pattern(b.info.name);
+    });
+  };
+  // Names in the hierarchy without a mailbox of their own ("A" when only "A/B" exists: DELETE keeps
+  // inferior names, RFC 9051 §6.3.5). Listed in name order with the mailboxes; INBOX stays first.
+  std::map<std::string, const Box*> names;
+  for (const auto& b : boxes) names[b.info.name] = &b;
+  for (const auto& b : boxes)
+    for (auto pos = b.info.name.find(store::kHierarchyDelimiter); pos != std::string::npos;
+         pos = b.info.name.find(store::kHierarchyDelimiter, pos + 1))
+      names.emplace(b.info.name.substr(0, pos), nullptr);
+  std::vector<std::pair<std::string, const Box*>> ordered;
+  for (const auto& b : boxes)
+    if (store::is_inbox(b.info.name)) ordered.emplace_back(b.info.name, &b);
+  for (const auto& [name, box] : names)
+    if (!(box && store::is_inbox(name))) ordered.emplace_back(name, box);
+  const bool plain = !cmd.select_subscribed && !cmd.select_special_use;
+  for (const auto& [name, box] : ordered) {
+    if (!matches_pattern(name)) continue;
+    const bool selected = box && meets_criteria(*box);
+    // CHILDINFO is only for RECURSIVEMATCH (RFC 5258 §3.5), which modifies SUBSCRIBED here.
+    const bool childinfo = cmd.select_recursive_match && cmd.select_subscribed && unlisted_match_below(name);
     std::string attrs;
     auto add = [&](std::string_view a) {
       if (!attrs.empty()) attrs += ' ';
       attrs += a;
     };
-    // CHILDREN (RFC 3348) is always answered; LIST-EXTENDED makes it a return option (RFC 5258 §4).
-    add(has_children(boxes, name) ? "\\HasChildren" : "\\HasNoChildren");
-    if (show_subscribed && b.info.subscribed) add("\\Subscribed");
-    if (!b.info.special_use.empty()) add(b.info.special_use);
+    if (!box) {
+      // RFC 5258 §3 / RFC 9051 §6.3.9: a non-existent name is returned only for a child it hides
+      // (plain LIST with "%"), or with CHILDINFO; \NonExistent implies \Noselect.
+      if (!childinfo && !(plain && unlisted_match_below(name))) continue;
+      add("\\NonExistent");
+      add("\\HasChildren");
+    } else {
+      if (!selected && !childinfo) continue;
+      // CHILDREN (RFC 3348) is always answered; LIST-EXTENDED makes it a return option (RFC 5258 §4).
+      add(has_children(boxes, name) ? "\\HasChildren" : "\\HasNoChildren");
+      if (show_subscribed && box->info.subscribed) add("\\Subscribed");
+      if (!box->info.special_use.empty()) add(box->info.special_use);
+    }
     std::string line = "* LIST (" + attrs + ") \"/\" ";
     s.append_mailbox(line, name);
+    if (childinfo) line += " (\"CHILDINFO\" (\"SUBSCRIBED\"))";
     line += "\r\n";
     s.send(line);
-    // RFC 5819 §2: STATUS follows its LIST line (not for \Noselect mailboxes; we have none).
-    if (want_status) send_status(s, b, *cmd.return_status, limit);
+    // RFC 5819 §2: STATUS follows its LIST line, not for a name that is not a mailbox.
+    if (want_status && box) send_status(s, *box, *cmd.return_status, limit);
   }
 }
 

@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <chrono>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "common/offload.hpp"
 #include "common/strings.hpp"
 #include "net/errors.hpp"
+#include "queue/runner.hpp"
 #include "services/services.hpp"
 #include "smtp/commands.hpp"
 #include "smtp/delivery_replies.hpp"
@@ -24,6 +26,8 @@ namespace postamt::smtp {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+queue::NewMessage queued_message(const Transaction& t);
 
 // BDAT bytes are read in pieces of this size (and discarded when the message is already refused).
 constexpr std::size_t kBdatPiece = 1 << 20;
@@ -89,8 +93,9 @@ asio::awaitable<void> finish(Session& s, Transaction t, std::string raw) {
   delivery::Request request;
   request.envelope_from = t.from.null ? std::string() : t.from.str();
   std::set<std::string> seen;
+  queue::NewMessage queued = queued_message(t);
   for (const auto& r : t.recipients)
-    if (seen.insert(str::to_lower(r.address)).second) request.recipients.push_back(r.address);
+    if (r.local && seen.insert(str::to_lower(r.address)).second) request.recipients.push_back(r.address);
   TraceInfo trace;
   trace.helo = s.helo().value_or("");
   trace.remote_ip = s.remote_ip();
@@ -100,9 +105,31 @@ asio::awaitable<void> finish(Session& s, Transaction t, std::string raw) {
   trace.tls_version = s.conn().transport.tls_version();
   trace.tls_cipher = s.conn().transport.tls_cipher();
   if (s.auth()) trace.auth_user = s.auth()->address;
-  if (request.recipients.size() == 1) trace.recipient = request.recipients.front();
+  if (t.recipients.size() == 1) trace.recipient = t.recipients.front().address;
   trace.time = std::time(nullptr);
   request.trace_header = received_field(trace);
+
+  // Remote recipients: into the durable queue first; 250 only once it is on disk (docs/queue.md).
+  std::string queue_id;
+  if (!queued.recipients.empty()) {
+    auto* store = queue::shared_store();
+    try {
+      if (!store) throw std::runtime_error("no outbound queue");
+      std::string bytes = request.trace_header + raw;
+      queue_id = co_await offload([store, &queued, &bytes] { return store->enqueue(queued, bytes); });
+      if (auto* runner = queue::shared_runner()) runner->wake();
+    } catch (const std::exception& e) {
+      s.log().error("queue_failed", {{"id", id}, {"error", e.what()}});
+      reply_all(s, t, Reply{451, "4.3.0", "Temporary failure, try again later"});
+      co_return;
+    }
+    s.log().info("queued", {{"id", id}, {"queue_id", queue_id}, {"from", queued.sender},
+                            {"recipients", queued.recipients.size()}, {"size", raw.size()}});
+    if (request.recipients.empty()) {
+      s.reply(250, "2.0.0", "Message accepted, id " + id + " queued as " + queue_id);
+      co_return;
+    }
+  }
 
   auto started = Clock::now();
   delivery::Result result;
@@ -143,6 +170,33 @@ asio::awaitable<void> finish(Session& s, Transaction t, std::string raw) {
   if (summary.positive() && delivered != result.recipients.size())
     s.log().error("recipients_lost_after_accept", {{"id", id}, {"count", result.recipients.size() - delivered}});
   s.reply(summary);
+}
+
+// The queue entry for the transaction's remote recipients, with the DSN parameters (RFC 3461 §4).
+queue::NewMessage queued_message(const Transaction& t) {
+  queue::NewMessage m;
+  m.sender = t.from.null ? std::string() : t.from.str();
+  m.envid = t.params.envid.value_or("");
+  m.ret = t.params.ret == protocol::Ret::Full ? "FULL" : t.params.ret == protocol::Ret::Hdrs ? "HDRS" : "";
+  m.body = t.params.body == protocol::Body::EightBitMime ? "8BITMIME" : t.params.body == protocol::Body::SevenBit ? "7BIT" : "";
+  m.smtputf8 = t.params.smtputf8;
+  std::set<std::string> seen;
+  for (const auto& r : t.recipients) {
+    if (r.local || !seen.insert(str::to_lower(r.address)).second) continue;
+    queue::NewRecipient q;
+    q.address = r.address;
+    if (r.notify) {
+      if (r.notify->never) {
+        q.notify = "NEVER";
+      } else {
+        for (auto [on, name] : {std::pair{r.notify->success, "SUCCESS"}, {r.notify->failure, "FAILURE"}, {r.notify->delay, "DELAY"}})
+          if (on) q.notify += (q.notify.empty() ? "" : ",") + std::string(name);
+      }
+    }
+    if (r.orcpt) q.orcpt = r.orcpt->addr_type + ";" + r.orcpt->address;
+    m.recipients.push_back(std::move(q));
+  }
+  return m;
 }
 
 }  // namespace

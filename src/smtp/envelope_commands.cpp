@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/offload.hpp"
+#include "queue/runner.hpp"
 #include "services/services.hpp"
 #include "smtp/commands.hpp"
 #include "smtp/policy.hpp"
@@ -102,8 +103,11 @@ asio::awaitable<void> cmd_rcpt(Session& s, const Command& c) {
       throw Reply{550, "5.1.1", "<" + lookup.address + ">: Recipient address rejected: User unknown"};
     case Verdict::Remote:
       if (s.lmtp() || !s.may_relay()) throw Reply{554, "5.7.1", "<" + lookup.address + ">: Relay access denied"};
-      // The durable outbound queue is not in this build: the client keeps the message and retries.
-      throw Reply{451, "4.3.0", "<" + lookup.address + ">: outbound delivery not available yet"};
+      // Without a running queue (tools, tests) the client keeps the message and retries.
+      if (!queue::shared_store()) throw Reply{451, "4.3.0", "<" + lookup.address + ">: outbound delivery not available"};
+      t->recipients.push_back(Recipient{lookup.address, false, c.rcpt.notify, c.rcpt.orcpt});
+      s.reply(250, "2.1.5", "Recipient OK");
+      co_return;
     case Verdict::Local:
       break;
   }

@@ -1,7 +1,7 @@
 """IMAP extensions end to end on raw sockets (exact response lines): QRESYNC (RFC 7162 §3.2: ENABLE,
 SELECT (QRESYNC ...) with VANISHED (EARLIER), UID FETCH (CHANGEDSINCE n VANISHED), VANISHED instead of
 EXPUNGE), OBJECTID (RFC 8474: MAILBOXID, EMAILID, THREADID in FETCH and SEARCH) and PREVIEW
-(RFC 8970)."""
+(RFC 8970), LIST-EXTENDED's \\NonExistent and RECURSIVEMATCH / CHILDINFO (RFC 5258)."""
 import imaplib
 import os
 import re
@@ -303,6 +303,52 @@ class ExtensionTest(unittest.TestCase):
         # PREVIEW (LAZY) gives the same (nothing is left to compute later); no \Seen is set.
         lines = self.ok(r, "l", f"UID FETCH {uids[3]} (PREVIEW (LAZY) FLAGS)")
         self.assertRegex(lines[0], rb'PREVIEW "" FLAGS \(\\Recent\)')
+        r.close()
+
+    # --- LIST-EXTENDED ---------------------------------------------------------------------------
+
+    def test_list_nonexistent_and_childinfo(self):
+        r = self.raw()
+        for name in ("Customers/ABC", "Customers/XYZ", "Lists/Sub/Deep", "Plain", "Unsubscribed"):
+            self.ok(r, "c", f"CREATE {name}")
+        # DELETE keeps inferior names (RFC 9051 §6.3.5): "Customers" and "Lists/Sub" stop existing.
+        self.ok(r, "d1", "DELETE Customers")
+        self.ok(r, "d2", "DELETE Lists/Sub")
+        self.ok(r, "s1", "SUBSCRIBE Customers/ABC")
+        self.ok(r, "s2", "SUBSCRIBE Lists/Sub/Deep")
+        self.ok(r, "s3", "SUBSCRIBE Plain")
+
+        lines = self.ok(r, "l1", 'LIST "" %')
+        self.assertIn(b'* LIST (\\NonExistent \\HasChildren) "/" Customers', lines)
+        self.assertIn(b'* LIST (\\HasChildren) "/" Lists', lines)
+        self.assertNotIn(b"Customers/ABC", b"\n".join(lines))
+        # With "*" the children themselves are listed; a name that is no mailbox is not.
+        lines = self.ok(r, "l2", 'LIST "" *')
+        self.assertIn(b'* LIST (\\HasNoChildren) "/" Customers/ABC', lines)
+        self.assertFalse([l for l in lines if l.endswith(b'"/" Customers') or b"NonExistent" in l], lines)
+        lines = self.ok(r, "l3", 'LIST "" Lists/%')
+        self.assertEqual(lines, [b'* LIST (\\NonExistent \\HasChildren) "/" Lists/Sub'])
+        # LIST-STATUS skips names that are not mailboxes (RFC 5819 §2).
+        lines = self.ok(r, "l4", 'LIST "" Customers RETURN (STATUS (MESSAGES))')
+        self.assertEqual(lines, [b'* LIST (\\NonExistent \\HasChildren) "/" Customers'])
+
+        # RFC 5258 §3.5: RECURSIVEMATCH returns parents of subscribed children with CHILDINFO.
+        lines = self.ok(r, "r1", 'LIST (SUBSCRIBED RECURSIVEMATCH) "" %')
+        self.assertIn(b'* LIST (\\NonExistent \\HasChildren) "/" Customers ("CHILDINFO" ("SUBSCRIBED"))', lines)
+        self.assertIn(b'* LIST (\\HasChildren) "/" Lists ("CHILDINFO" ("SUBSCRIBED"))', lines)
+        self.assertIn(b'* LIST (\\HasNoChildren \\Subscribed) "/" Plain', lines)
+        self.assertFalse([l for l in lines if b'"/" Unsubscribed' in l], lines)  # neither subscribed nor a parent
+        self.assertIn(b'* LIST (\\HasNoChildren \\Subscribed \\Archive) "/" Archive', lines)
+        # Without RECURSIVEMATCH: only subscribed mailboxes, never CHILDINFO.
+        lines = self.ok(r, "r2", 'LIST (SUBSCRIBED) "" %')
+        self.assertFalse([l for l in lines if b"CHILDINFO" in l or b"Customers" in l], lines)
+        self.assertIn(b'* LIST (\\HasNoChildren \\Subscribed) "/" Plain', lines)
+        # A matching child that is itself returned makes CHILDINFO redundant (RFC 5258 §3.5).
+        lines = self.ok(r, "r3", 'LIST (SUBSCRIBED RECURSIVEMATCH) "" *')
+        self.assertFalse([l for l in lines if b"CHILDINFO" in l], lines)
+        self.assertIn(b'* LIST (\\HasNoChildren \\Subscribed) "/" Customers/ABC', lines)
+        _, tagged = r.cmd("r4", 'LIST (RECURSIVEMATCH) "" %')
+        self.assertTrue(tagged.startswith(b"r4 BAD"), tagged)
         r.close()
 
 

@@ -227,13 +227,12 @@ class TestSmtp(SmtpTest):
         s.quit()
         self.assertEqual(len(self.find(BOB, BOB_PW, "via alias")), 1)
 
-    def test_authenticated_user_relay_answers_queue_unavailable(self):
+    def test_authenticated_user_relay_is_queued(self):
+        # Remote recipients go into the durable outbound queue (docs/queue.md): 250 once it is on disk.
         s = self.submission()
-        with self.assertRaises(smtplib.SMTPRecipientsRefused) as e:
-            s.sendmail(ALICE, ["someone@other.test"], message("relay out"))
-        code, text = e.exception.recipients["someone@other.test"]
-        self.assertEqual(code, 451)
+        self.assertEqual(s.sendmail(ALICE, ["someone@other.test"], message("relay out")), {})
         s.quit()
+        self.assertRegex(self.server.server_log(), r"event=queued .*queue_id=[0-9a-f]{16}")
 
     def test_mx_local_delivery_relay_denied_unknown_user(self):
         r = self.mx()
@@ -529,8 +528,8 @@ class TestRelayNetworks(SmtpTest):
     def test_relay_network_may_relay_but_not_with_hacks(self):
         r = self.mx()
         r.cmd("MAIL FROM:<app@example.test>")
-        # Relay permission, but no outbound queue in this build: the client keeps the message.
-        self.assertEqual(r.cmd("RCPT TO:<someone@other.test>")[1][0][:9], "451 4.3.0")
+        # Relay permission: the recipient is accepted for the outbound queue.
+        self.assertEqual(r.cmd("RCPT TO:<someone@other.test>")[1][0][:9], "250 2.1.5")
         self.assertEqual(r.cmd("RCPT TO:<someone%other.test@example.test>")[1][0][:9], "554 5.7.1")
         self.assertEqual(r.cmd("RCPT TO:<@example.test:someone@other.test>")[1][0][:9], "554 5.7.1")
         self.assertEqual(r.cmd("RCPT TO:<bob@example.test>")[0], 250)
