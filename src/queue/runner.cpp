@@ -4,6 +4,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <openssl/ssl.h>
 
+#include <cctype>
 #include <chrono>
 #include <ctime>
 
@@ -203,7 +204,7 @@ void Runner::attempt(const Job& job) {
     if (!config_.smarthost.empty()) {
       auto [host, p] = split_host_port(config_.smarthost, config_.remote_port);
       port = p;
-      auto route = dns::route_domain(*resolver_, host.find(':') != std::string::npos || std::isdigit(static_cast<unsigned char>(host.back()))
+      auto route = dns::route_domain(*resolver_, host.find(':') != std::string::npos || (!host.empty() && std::isdigit(static_cast<unsigned char>(host.back())))
                                                       ? "[" + host + "]"
                                                       : host,
                                      ro);
