@@ -19,6 +19,8 @@ int cmd_cert(const Argv& args);
 int cmd_fsck(const Argv& args);
 int cmd_mailbox(const Argv& args);
 int cmd_queue(const Argv& args);
+int cmd_probe(const Argv& args);
+int cmd_dkim(const Argv& args);
 // `postamt user apop-secret ADDR -c FILE [--password-stdin | --clear]` (POP3 APOP, RFC 1939 §7).
 int user_apop_secret(const Argv& args);
 
