@@ -1,0 +1,241 @@
+"""Outbound delivery end to end (issue 7, without DKIM/SPF): two postamt instances, a.test on 127.0.0.1
+and b.test on 127.0.0.2, deliver to each other by MX through a local dnsmasq started here, over
+STARTTLS with the [queue] TLS policy "verify": TLS required and the peer's certificate verified against
+its MX host name, with both instances' test CAs (from `postamt init`) as the trust store
+(tls_ca_file); a destination that is down is retried with backoff and then bounced (RFC 3464) into
+the sender's INBOX."""
+import os
+import poplib
+import re
+import shutil
+import smtplib
+import socket
+import ssl
+import subprocess
+import time
+import unittest
+
+from harness import Postamt
+
+ALICE, ALICE_PW = "alice@a.test", "alice-password-1"
+BOB, BOB_PW = "bob@b.test", "bob-password-22"
+DNSMASQ = shutil.which("dnsmasq") or next((p for p in ("/usr/sbin/dnsmasq", "/sbin/dnsmasq") if os.path.exists(p)), None)
+
+
+def free_udp_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+DNS_RECORDS = [
+    "--mx-host=a.test,mx.a.test,10", "--host-record=mx.a.test,127.0.0.1",
+    "--mx-host=b.test,mx.b.test,10", "--host-record=mx.b.test,127.0.0.2",
+    # down.test: its MX has an address where nothing listens (connection refused).
+    "--mx-host=down.test,mx.down.test,10", "--host-record=mx.down.test,127.0.0.3",
+]
+
+
+def dns_answers(port):
+    """True when a DNS server on 127.0.0.1:port answers an A query for mx.a.test."""
+    q = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x02mx\x01a\x04test\x00\x00\x01\x00\x01"
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(0.3)
+    try:
+        s.sendto(q, ("127.0.0.1", port))
+        data, _ = s.recvfrom(512)
+        return data[:2] == b"\x12\x34"
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+def start_dnsmasq(port):
+    """dnsmasq on 127.0.0.1:port serving DNS_RECORDS (and nothing else under .test); None if it fails."""
+    proc = subprocess.Popen([DNSMASQ, "--keep-in-foreground", "--no-resolv", "--no-hosts", "--bind-interfaces",
+                             "--listen-address=127.0.0.1", f"--port={port}", "--user=root", "--pid-file=",
+                             "--local=/test/", *DNS_RECORDS], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(50):
+        if proc.poll() is not None:
+            return None
+        if dns_answers(port):
+            return proc
+        time.sleep(0.1)
+    proc.kill()
+    proc.wait()
+    return None
+
+
+def message(subject, sender, to, body="Hello from the other side.\r\n"):
+    return (f"From: <{sender}>\r\nTo: <{to}>\r\nSubject: {subject}\r\n"
+            f"Message-ID: <{subject.replace(' ', '-')}@test>\r\n\r\n{body}")
+
+
+def set_config(server, text_fn):
+    with open(server.config) as f:
+        text = f.read()
+    with open(server.config, "w") as f:
+        f.write(text_fn(text))
+
+
+@unittest.skipUnless(DNSMASQ, "dnsmasq (Debian dnsmasq-base) is not installed")
+class TestOutbound(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        for _ in range(5):  # another test may take the port between the check and the bind
+            cls.dns_port = free_udp_port()
+            cls.dns = start_dnsmasq(cls.dns_port)
+            if cls.dns:
+                break
+        else:
+            raise RuntimeError("dnsmasq did not start")
+        cls.a = Postamt(domain="a.test", hostname="mx.a.test")
+        cls.b = Postamt(domain="b.test", hostname="mx.b.test")
+        # b listens on 127.0.0.2 with the same port numbers as a, so one remote_port fits both.
+        b_offset = cls.b.offset
+        cls.b.offset = cls.a.offset
+
+        def move_b(text):
+            text = text.replace('address = "127.0.0.1"', 'address = "127.0.0.2"')
+            return re.sub(r"^port = (\d+)$", lambda m: f"port = {int(m.group(1)) - b_offset + cls.a.offset}",
+                          text, flags=re.M)
+        set_config(cls.b, move_b)
+        bundle = os.path.join(cls.a.tmp, "cas.pem")
+        with open(bundle, "w") as out:
+            for s in (cls.a, cls.b):
+                with open(os.path.join(s.data, "tls", "ca.crt")) as f:
+                    out.write(f.read())
+        queue = (f'\n[queue]\nremote_port = {cls.a.port("smtp")}\nresolvers = ["127.0.0.1:{cls.dns_port}"]\n'
+                 'dns_timeout_ms = 1000\nretry_initial_seconds = 1\nretry_max_seconds = 2\nmax_age_seconds = 8\n'
+                 f'smtp_timeout_seconds = 10\ntls = "verify"\ntls_ca_file = "{bundle}"\n')
+        for s in (cls.a, cls.b):
+            set_config(s, lambda t: t + queue)
+        cls.a.add_user(ALICE, ALICE_PW)
+        cls.b.add_user(BOB, BOB_PW)
+        cls.a.start()
+        cls.b.start()
+        cls.ctx = {}
+        for s in (cls.a, cls.b):
+            ctx = ssl.create_default_context(cafile=os.path.join(s.data, "tls", "ca.crt"))
+            ctx.check_hostname = False  # we connect by IP
+            cls.ctx[s] = ctx
+
+    @classmethod
+    def tearDownClass(cls):
+        for s in (cls.a, cls.b):
+            s.cleanup()
+        cls.dns.terminate()
+        cls.dns.wait(timeout=10)
+
+    def host(self, server):
+        return "127.0.0.2" if server is self.b else "127.0.0.1"
+
+    def submit(self, server, user, password, to, msg):
+        s = smtplib.SMTP(self.host(server), server.port("submission"), timeout=20)
+        s.starttls(context=self.ctx[server])
+        s.login(user, password)
+        refused = s.sendmail(user, to, msg)
+        s.quit()
+        return refused
+
+    def messages(self, server, user, password):
+        pop = poplib.POP3(self.host(server), server.port("pop3"), timeout=20)
+        try:
+            pop.stls(self.ctx[server])
+            pop.user(user)
+            pop.pass_(password)
+            count, _ = pop.stat()
+            return [b"\r\n".join(pop.retr(i + 1)[1]) for i in range(count)]
+        finally:
+            pop.quit()
+
+    def wait_for(self, server, user, password, needle, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            found = [m for m in self.messages(server, user, password) if needle.encode() in m]
+            if found:
+                return found
+            time.sleep(0.3)
+        self.fail(f"{needle!r} never arrived for {user}; a log:\n{self.a.server_log()[-3000:]}\n"
+                  f"b log:\n{self.b.server_log()[-3000:]}")
+
+    def queue_list(self, server):
+        return server.cli("queue", "list", check=True).stdout_text
+
+    def test_a_to_b_and_back_by_mx_over_starttls(self):
+        self.assertEqual(self.submit(self.a, ALICE, ALICE_PW, [BOB], message("hello bob", ALICE, BOB)), {})
+        got = self.wait_for(self.b, BOB, BOB_PW, "hello bob")[0]
+        # b's Received: names a's EHLO and says TLS was used (ESMTPS, RFC 3848).
+        self.assertRegex(got, rb"Received: from mx\.a\.test \(mx\.a\.test \[127\.0\.0\.1\]\)")
+        self.assertIn(b"with ESMTPS", got)
+        self.assertIn(b"Return-Path: <alice@a.test>", got)
+        self.assertEqual(self.submit(self.b, BOB, BOB_PW, [ALICE], message("hello alice", BOB, ALICE)), {})
+        back = self.wait_for(self.a, ALICE, ALICE_PW, "hello alice")[0]
+        self.assertIn(b"with ESMTPS", back)
+        # Delivered entries leave the queue.
+        deadline = time.time() + 10
+        while "0 messages in the queue" not in self.queue_list(self.a) and time.time() < deadline:
+            time.sleep(0.2)
+        self.assertIn("0 messages in the queue", self.queue_list(self.a))
+        self.assertRegex(self.a.server_log(), r"event=queue_attempt .*host=mx\.b\.test .*tls=TLSv1\.[23] verified=1")
+
+    def test_mixed_local_and_remote_recipients(self):
+        self.assertEqual(self.submit(self.a, ALICE, ALICE_PW, [BOB, ALICE], message("both", ALICE, BOB)), {})
+        self.wait_for(self.b, BOB, BOB_PW, "Subject: both")
+        self.assertEqual(len([m for m in self.messages(self.a, ALICE, ALICE_PW) if b"Subject: both" in m]), 1)
+
+    def test_unknown_remote_user_bounces_at_once(self):
+        self.assertEqual(self.submit(self.a, ALICE, ALICE_PW, ["nobody@b.test"],
+                                     message("to nobody", ALICE, "nobody@b.test")), {})
+        dsn = self.wait_for(self.a, ALICE, ALICE_PW, "Final-Recipient: rfc822; nobody@b.test")[0]
+        self.assertIn(b"multipart/report; report-type=delivery-status", dsn)
+        self.assertIn(b"Action: failed", dsn)
+        self.assertIn(b"Status: 5.1.1", dsn)
+        self.assertIn(b"Remote-MTA: dns; mx.b.test", dsn)
+        self.assertIn(b"Subject: to nobody", dsn)  # the original comes back
+        self.assertIn(b"Return-Path: <>", dsn)     # from the null sender (RFC 5321 §4.5.5)
+
+    def test_down_destination_is_retried_then_bounced(self):
+        self.assertEqual(self.submit(self.a, ALICE, ALICE_PW, ["carol@down.test"],
+                                     message("to the void", ALICE, "carol@down.test")), {})
+        # While retrying, the queue shows the entry with its attempts and the last error.
+        deadline = time.time() + 6
+        seen_retry = False
+        while time.time() < deadline and not seen_retry:
+            listing = self.queue_list(self.a)
+            m = re.search(r"to=<carol@down\.test> state=pending attempts=(\d+)", listing)
+            seen_retry = bool(m and int(m.group(1)) >= 2)
+            time.sleep(0.2)
+        self.assertTrue(seen_retry, self.queue_list(self.a))
+        dsn = self.wait_for(self.a, ALICE, ALICE_PW, "Final-Recipient: rfc822; carol@down.test", timeout=30)[0]
+        self.assertIn(b"Action: failed", dsn)
+        self.assertIn(b"Status: 5.4.1", dsn)  # 4.4.1 (no answer from host) made final
+        self.assertIn(b"gave up", dsn)
+        self.assertIn(b"Subject: to the void", dsn)
+        attempts = len(re.findall(r"event=queue_attempt [^\n]*address=127\.0\.0\.3", self.a.server_log()))
+        self.assertGreaterEqual(attempts, 3)
+
+    def test_queue_cli_hold_release_show_delete(self):
+        a = self.a
+        self.assertEqual(self.submit(a, ALICE, ALICE_PW, ["dan@down.test"],
+                                     message("held one", ALICE, "dan@down.test")), {})
+        m = re.search(r"^([0-9a-f]{16}) \w+ .*from=<alice@a\.test>\n  to=<dan@down\.test>", self.queue_list(a), re.M)
+        self.assertTrue(m, self.queue_list(a))
+        qid = m.group(1)
+        self.assertEqual(a.cli("queue", "hold", qid).returncode, 0)
+        self.assertIn(f"{qid} held", self.queue_list(a))
+        shown = a.cli("queue", "show", qid, check=True).stdout_text
+        self.assertIn("to=<dan@down.test> state=pending", shown)
+        self.assertEqual(a.cli("queue", "release", qid).returncode, 0)
+        self.assertEqual(a.cli("queue", "flush", qid).returncode, 0)
+        self.assertEqual(a.cli("queue", "delete", qid).returncode, 0)
+        self.assertNotIn(qid, self.queue_list(a))
+        self.assertNotEqual(a.cli("queue", "show", qid).returncode, 0)
+        self.assertNotEqual(a.cli("queue", "bogus").returncode, 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
