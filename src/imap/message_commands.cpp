@@ -1,5 +1,6 @@
 // Message changes in the selected mailbox: STORE with +/-FLAGS(.SILENT) and UNCHANGEDSINCE (RFC 9051
-// §6.4.6, RFC 7162 §3.1.3), COPY with COPYUID (§6.4.7, UIDPLUS RFC 4315), MOVE (RFC 6851), EXPUNGE and
+// §6.4.6, RFC 7162 §3.1.3), COPY with COPYUID (§6.4.7, UIDPLUS RFC 4315) and MOVE (RFC 6851) as one
+// store transaction each (MailStore::copy_messages / move_messages), EXPUNGE and
 // UID EXPUNGE (§6.4.3, §6.4.9).
 #include <algorithm>
 #include <string>
@@ -55,33 +56,27 @@ struct CopyResult {
   std::vector<std::uint32_t> source, dest;
 };
 
-// Copies the messages at `indexes` into `target` (one store delivery per message, flags and internal
-// date kept, RFC 9051 §6.4.7). Throws No [TRYCREATE] when the target does not exist.
-asio::awaitable<CopyResult> copy_messages(Session& s, const std::vector<std::size_t>& indexes,
-                                          const std::string& target) {
+// Copies (or moves) the messages at `indexes` into `target` in one store transaction: new rows on the
+// same stored file, flags and internal date kept (RFC 9051 §6.4.7), MOVE atomic (RFC 6851 §3.1).
+// Throws No [TRYCREATE] when the target does not exist.
+asio::awaitable<CopyResult> transfer(Session& s, const std::vector<std::size_t>& indexes, const std::string& target,
+                                     bool move) {
   auto& sel = s.selected();
   const auto account = s.account();
-  std::vector<store::MessageInfo> infos;
-  for (auto i : indexes) infos.push_back(sel.messages[i]);
+  const std::string source = sel.name;
+  std::vector<std::uint32_t> uids;
+  for (auto i : indexes) uids.push_back(sel.messages[i].uid);
   auto result = co_await offload([&] {
     return s.services().change_store([&](store::MailStore& st, store::Changes& changes) -> std::optional<CopyResult> {
       auto box = st.mailbox(account, target);
       if (!box) return std::nullopt;
       CopyResult r;
       r.uidvalidity = box->uidvalidity;
-      for (const auto& m : infos) {
-        std::string data;
-        try {
-          data = st.read_message(account, m);
-        } catch (const std::exception&) {
-          continue;  // expunged meanwhile
-        }
-        store::NewMessage meta{m.internal_date, m.envelope, m.bodystructure};
-        store::Target t{account, box->name, m.flags};
-        auto stored = st.deliver(data, meta, std::span<const store::Target>(&t, 1), changes);
-        if (stored.empty()) continue;
-        r.source.push_back(m.uid);
-        r.dest.push_back(stored.front().uid);
+      auto done = move ? st.move_messages(account, source, uids, box->name, changes)
+                       : st.copy_messages(account, source, uids, box->name, changes);
+      for (const auto& c : done) {
+        r.source.push_back(c.source);
+        r.dest.push_back(c.dest);
       }
       return r;
     });
@@ -158,7 +153,7 @@ asio::awaitable<void> cmd_copy(Session& s, const std::string&, const Command& c)
   const auto& cmd = std::get<protocol::Copy>(c);
   auto indexes = resolve_set(s, cmd.set, cmd.uid);
   std::string target = s.mailbox_name(cmd.mailbox);
-  auto result = co_await copy_messages(s, indexes, target);
+  auto result = co_await transfer(s, indexes, target, false);
   if (!result.source.empty()) s.set_ok("[" + copyuid_code(result) + "] COPY completed");
 }
 
@@ -168,10 +163,15 @@ asio::awaitable<void> cmd_move(Session& s, const std::string&, const Command& c)
   auto indexes = resolve_set(s, cmd.set, cmd.uid);
   std::string target = s.mailbox_name(cmd.mailbox);
   if (target == s.selected().name) throw No{"Source and destination are the same mailbox", "CANNOT"};
-  auto result = co_await copy_messages(s, indexes, target);
-  // RFC 6851 §4.3: COPYUID goes in an untagged OK before the EXPUNGE responses.
+  auto result = co_await transfer(s, indexes, target, true);
+  // RFC 6851 §4.3: COPYUID goes in an untagged OK before the EXPUNGE (or VANISHED) responses.
   if (!result.source.empty()) s.send("* OK [" + copyuid_code(result) + "] Moved\r\n");
-  co_await expunge_uids(s, result.source);
+  auto& sel = s.selected();
+  std::sort(result.source.begin(), result.source.end());
+  std::vector<std::size_t> gone;
+  for (std::size_t i = 0; i < sel.messages.size(); ++i)
+    if (std::binary_search(result.source.begin(), result.source.end(), sel.messages[i].uid)) gone.push_back(i);
+  s.report_expunged(std::move(gone));
 }
 
 asio::awaitable<void> cmd_expunge(Session& s, const std::string&, const Command& c) {

@@ -45,6 +45,16 @@ class MailStore {
                            std::span<const std::string> flags, FlagMode, Changes& out) = 0;
   // Removes the messages (remembered with their modseq for QRESYNC VANISHED, RFC 7162 §3.2.10).
   virtual void expunge(AccountId, std::string_view mailbox, std::span<const std::uint32_t> uids, Changes& out) = 0;
+  // Copies the messages `uids` of mailbox `from` into `to` (same account) as new index rows sharing the
+  // stored file: no new file, no re-delivery; flags, internal date and cached strings kept; new UIDs
+  // in ascending source order (RFC 9051 §6.4.7, UIDPLUS COPYUID). One transaction: all or nothing.
+  // Unknown uids are skipped. Throws NoSuchMailbox for either mailbox.
+  virtual std::vector<CopiedUid> copy_messages(AccountId, std::string_view from, std::span<const std::uint32_t> uids,
+                                               std::string_view to, Changes& out) = 0;
+  // The same, and the sources are expunged (remembered for VANISHED) in the same transaction, so no
+  // one ever sees a message in both or in neither mailbox (RFC 6851 §3.1). Throws Error when from == to.
+  virtual std::vector<CopiedUid> move_messages(AccountId, std::string_view from, std::span<const std::uint32_t> uids,
+                                               std::string_view to, Changes& out) = 0;
   // all accounts: every row has its file with right size+sha256; every file has a row; temp files
   virtual FsckReport fsck(bool repair) = 0;
 

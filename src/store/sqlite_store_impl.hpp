@@ -1,5 +1,5 @@
 // The SQLite MailStore backend's class (internal): per-account index connections, the operations in
-// sqlite_store.cpp, delivery in deliver.cpp, consistency checks in fsck.cpp.
+// sqlite_store.cpp, delivery in deliver.cpp, copy/move in copy_move.cpp, consistency checks in fsck.cpp.
 #pragma once
 #include <map>
 #include <memory>
@@ -38,6 +38,10 @@ class SqliteStore final : public MailStore {
   void store_flags(AccountId, std::string_view mailbox, std::span<const std::uint32_t> uids,
                    std::span<const std::string> flags, FlagMode, Changes& out) override;
   void expunge(AccountId, std::string_view mailbox, std::span<const std::uint32_t> uids, Changes& out) override;
+  std::vector<CopiedUid> copy_messages(AccountId, std::string_view from, std::span<const std::uint32_t> uids,
+                                       std::string_view to, Changes& out) override;
+  std::vector<CopiedUid> move_messages(AccountId, std::string_view from, std::span<const std::uint32_t> uids,
+                                       std::string_view to, Changes& out) override;
   FsckReport fsck(bool repair) override;
   void set_subscribed(AccountId, std::string_view mailbox, bool subscribed) override;
   std::vector<std::uint32_t> expunged_since(AccountId, std::string_view mailbox, std::uint64_t modseq) override;
@@ -47,6 +51,8 @@ class SqliteStore final : public MailStore {
   // The account's open index (cached); throws NoSuchAccount if it was never created.
   std::shared_ptr<sqlite::Database> db(AccountId account);
   void forget(AccountId account);
+  std::vector<CopiedUid> transfer(AccountId account, std::string_view from, std::span<const std::uint32_t> uids,
+                                  std::string_view to, bool move, Changes& out);
   // Stages for removal every blob in `blobs` that no row of the account references any more.
   void stage_unreferenced(sqlite::Database& db, AccountId account, const std::vector<std::string>& blobs,
                           BlobRemoval& removal);

@@ -62,6 +62,12 @@ struct Stored {
   std::uint64_t modseq;
 };
 
+// A message copied or moved within an account (MailStore::copy_messages / move_messages).
+struct CopiedUid {
+  std::uint32_t source;
+  std::uint32_t dest;
+};
+
 // One message of a batched delivery (MailStore::deliver_batch, DESIGN.md "group commit"): several
 // concurrent deliveries share one directory fsync and one index commit per account.
 struct BatchItem {

@@ -1,7 +1,7 @@
 """IMAP extensions end to end on raw sockets (exact response lines): QRESYNC (RFC 7162 §3.2: ENABLE,
 SELECT (QRESYNC ...) with VANISHED (EARLIER), UID FETCH (CHANGEDSINCE n VANISHED), VANISHED instead of
 EXPUNGE), OBJECTID (RFC 8474: MAILBOXID, EMAILID, THREADID in FETCH and SEARCH) and PREVIEW
-(RFC 8970), LIST-EXTENDED's \\NonExistent and RECURSIVEMATCH / CHILDINFO (RFC 5258)."""
+(RFC 8970), COPY/MOVE as store-level copies (flags, internal date, one file), LIST-EXTENDED's \\NonExistent and RECURSIVEMATCH / CHILDINFO (RFC 5258)."""
 import imaplib
 import os
 import re
@@ -303,6 +303,49 @@ class ExtensionTest(unittest.TestCase):
         # PREVIEW (LAZY) gives the same (nothing is left to compute later); no \Seen is set.
         lines = self.ok(r, "l", f"UID FETCH {uids[3]} (PREVIEW (LAZY) FLAGS)")
         self.assertRegex(lines[0], rb'PREVIEW "" FLAGS \(\\Recent\)')
+        r.close()
+
+    # --- COPY / MOVE ---------------------------------------------------------------------------
+
+    def blob_files(self):
+        n = 0
+        for root, _, files in os.walk(os.path.join(self.server.data, "accounts")):
+            if os.sep + "blobs" in root:
+                n += len(files)
+        return n
+
+    def test_copy_move_keep_flags_date_and_file(self):
+        r = self.raw()
+        self.ok(r, "c", "CREATE CopySrc")
+        self.ok(r, "c2", "CREATE CopyDst")
+        data = message("copy me").encode()
+        r.send(f'A APPEND CopySrc (\\Flagged $Work) "14-Jul-2020 02:44:25 -0700" {{{len(data)}+}}\r\n'.encode()
+               + data + b"\r\n")
+        self.assertTrue(r.line().startswith(b"A OK"))
+        files = self.blob_files()
+        self.ok(r, "s", "SELECT CopySrc")
+        lines = self.ok(r, "f0", "FETCH 1 (FLAGS INTERNALDATE EMAILID)")
+        want = re.search(rb"FLAGS \(([^)]*)\) INTERNALDATE (\"[^\"]+\") EMAILID \((\w+)\)", lines[0])
+        self.assertEqual(want.group(2), b'"14-Jul-2020 09:44:25 +0000"')  # kept as an instant, shown in UTC
+        _, tagged = r.cmd("cp", "COPY 1 CopyDst")
+        self.assertRegex(tagged, rb"^cp OK \[COPYUID \d+ 1 1\] ")
+        lines = self.ok(r, "mv", "MOVE 1 CopyDst")
+        self.assertRegex(lines[0], rb"^\* OK \[COPYUID \d+ 1 2\] ")
+        self.assertEqual(lines[1:], [b"* 1 EXPUNGE"])
+        self.assertEqual(self.blob_files(), files)  # no new file for either: new rows on the same blob
+        self.ok(r, "e", "EXAMINE CopyDst")
+        lines = self.ok(r, "f1", "FETCH 1:2 (FLAGS INTERNALDATE EMAILID)")
+        self.assertEqual(len(lines), 2)
+        for line in lines:
+            got = re.search(rb"FLAGS \(([^)]*)\) INTERNALDATE (\"[^\"]+\") EMAILID \((\w+)\)", line)
+            self.assertEqual(sorted(got.group(1).replace(b" \\Recent", b"").split()),
+                             sorted(want.group(1).replace(b" \\Recent", b"").split()))
+            self.assertEqual(got.group(2), want.group(2))
+            self.assertEqual(got.group(3), want.group(3))
+        lines = self.ok(r, "st", "STATUS CopySrc (MESSAGES)")
+        self.assertIn(b"MESSAGES 0", lines[0])
+        _, tagged = r.cmd("no", "COPY 1 NoSuchBox")
+        self.assertTrue(tagged.startswith(b"no NO [TRYCREATE]"), tagged)
         r.close()
 
     # --- LIST-EXTENDED ---------------------------------------------------------------------------
