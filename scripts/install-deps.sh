@@ -8,7 +8,7 @@ pkgs=(build-essential cmake ninja-build ccache pkg-config
       libargon2-dev libcrypt-dev openssl libc-ares-dev)
 case "$what" in
   test)  pkgs+=(libgtest-dev libgmock-dev python3 curl swaks dnsmasq-base libnet-ssleay-perl fetchmail isync neomutt python3-dkim python3-nacl dovecot-imapd dovecot-pop3d) ;;
-  bench) pkgs+=(dovecot-core python3) ;;
+  bench) pkgs+=(dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd python3) ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do
