@@ -90,6 +90,7 @@ void Runner::start() {
   std::lock_guard lock(mu_);
   if (scheduler_.joinable()) return;
   stopping_ = false;
+  cancel_ = false;
   for (std::uint32_t i = 0; i < std::max<std::uint32_t>(1, config_.workers); ++i)
     workers_.emplace_back([this] { worker_loop(); });
   scheduler_ = std::thread([this] { schedule_loop(); });
@@ -100,6 +101,7 @@ void Runner::stop() {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
+  cancel_ = true;
   cv_.notify_all();
   work_cv_.notify_all();
   if (scheduler_.joinable()) scheduler_.join();
@@ -231,6 +233,7 @@ void Runner::attempt(const Job& job) {
       o.port = port;
       o.timeout = std::chrono::seconds(config_.smtp_timeout_seconds);
       o.tls_context = tls_.get();
+      o.cancel = &cancel_;
       std::string policy = config_.tls;
       for (const auto& [d, p] : config_.tls_policy)
         if (d == job.domain) policy = p;
@@ -249,6 +252,7 @@ void Runner::attempt(const Job& job) {
       for (const auto& t : targets) {
         o.verify_name = t.host;
         for (const auto& addr : t.addresses) {
+          if (cancel_) break;
           auto at = smtp::client::deliver(addr, o, env, raw);
           log::info("queue_attempt", {{"id", m->id}, {"host", t.host}, {"address", addr}, {"connected", at.connected ? 1 : 0},
                                       {"tls", at.tls_version}, {"verified", at.tls_verified ? 1 : 0},
@@ -276,6 +280,8 @@ void Runner::attempt(const Job& job) {
       }
     }
   }
+
+  if (cancel_) return;  // shutting down: this attempt does not count
 
   // Bookkeeping: delivered, failed (bounce) or rescheduled with backoff; expiry turns a temporary
   // failure into a permanent one (RFC 5321 §4.5.4.1).

@@ -81,6 +81,7 @@ class Runner {
   std::map<std::string, int> per_domain_;
   std::size_t busy_ = 0;
   bool stopping_ = false;
+  std::atomic<bool> cancel_{false};  // aborts running SMTP attempts on stop()
   bool woken_ = false;
   std::thread scheduler_;
   std::vector<std::thread> workers_;

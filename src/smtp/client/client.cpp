@@ -74,7 +74,7 @@ const char* to_string(TlsPolicy p) {
 
 Attempt deliver(const std::string& address, const Options& o, const Envelope& env, std::string_view message) {
   Attempt at;
-  Connection c(o.timeout);
+  Connection c(o.timeout, o.cancel);
   auto fail_session = [&](ServerReply r, bool permanent) {
     at.session_reply = std::move(r);
     at.permanent = permanent;

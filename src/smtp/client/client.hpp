@@ -5,6 +5,7 @@
 // SMTPUTF8 (RFC 6531 §3.4), DSN parameters passed on only when offered (RFC 3461 §4).
 #pragma once
 #include <boost/asio/ssl/context.hpp>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -43,6 +44,7 @@ struct Options {
   std::string verify_name;                           // the name the certificate must match (Verify)
   std::chrono::milliseconds timeout{std::chrono::minutes(5)};  // RFC 5321 §4.5.3.2 (simplified)
   std::optional<std::pair<std::string, std::string>> auth;   // smarthost user, password (AUTH PLAIN)
+  const std::atomic<bool>* cancel = nullptr;  // set to abort the attempt (server shutdown)
 };
 
 struct RecipientResult {

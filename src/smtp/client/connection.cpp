@@ -8,12 +8,15 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
+
 namespace postamt::smtp::client {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-Connection::Connection(std::chrono::milliseconds timeout) : socket_(io_), timeout_(timeout) {}
+Connection::Connection(std::chrono::milliseconds timeout, const std::atomic<bool>* cancel)
+    : socket_(io_), timeout_(timeout), cancel_(cancel) {}
 
 Connection::~Connection() { close(); }
 
@@ -27,14 +30,23 @@ std::size_t Connection::run(Start start, const char* what) {
     result = ec;
     n = bytes;
   });
-  io_.restart();
-  io_.run_for(timeout_);
+  // Run in slices so a cancel request is seen within kSlice.
+  constexpr std::chrono::milliseconds kSlice{200};
+  auto deadline = std::chrono::steady_clock::now() + timeout_;
+  bool cancelled = false;
+  while (!done) {
+    cancelled = cancel_ && cancel_->load();
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (cancelled || left.count() <= 0) break;
+    io_.restart();
+    io_.run_for(std::min(left, kSlice));
+  }
   if (!done) {
     error_code ignored;
     socket_.close(ignored);  // the pending operation completes with operation_aborted
     io_.restart();
     io_.run();
-    throw NetworkError(std::string(what) + ": timed out");
+    throw NetworkError(std::string(what) + (cancelled ? ": cancelled (shutting down)" : ": timed out"));
   }
   if (result) throw NetworkError(std::string(what) + ": " + result.message());
   return n;

@@ -5,6 +5,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -23,7 +24,9 @@ class Connection {
  public:
   static constexpr std::size_t kMaxLine = 8192;
 
-  explicit Connection(std::chrono::milliseconds timeout);
+  // `cancel`, when given, is checked a few times a second: once true, the pending operation fails
+  // (server shutdown must not wait for a slow peer's timeout).
+  explicit Connection(std::chrono::milliseconds timeout, const std::atomic<bool>* cancel = nullptr);
   ~Connection();
 
   void set_timeout(std::chrono::milliseconds t) { timeout_ = t; }
@@ -49,6 +52,7 @@ class Connection {
   boost::asio::ip::tcp::socket socket_;
   std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> tls_;
   std::chrono::milliseconds timeout_;
+  const std::atomic<bool>* cancel_;
   std::string buffer_;
 };
 

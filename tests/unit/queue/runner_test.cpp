@@ -1,0 +1,258 @@
+// One delivery attempt of the queue runner against a fake resolver and a scripted SMTP server:
+// delivered entries leave the queue, temporary failures are rescheduled with backoff, permanent ones
+// and expiry bounce to the sender (RFC 3464) unless NOTIFY=NEVER or the sender is <>, null MX fails,
+// bounces to local senders go through the local-delivery hook.
+#include "queue/runner.hpp"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <thread>
+
+namespace postamt::queue {
+namespace {
+namespace stdfs = std::filesystem;
+
+class FakeResolver : public dns::Resolver {
+ public:
+  std::map<std::string, dns::Answer<dns::Mx>> mxs;
+  std::map<std::string, dns::Answer<std::string>> as;
+  dns::Answer<dns::Mx> mx(std::string_view n) override { return get(mxs, n); }
+  dns::Answer<std::string> a(std::string_view n) override { return get(as, n); }
+  dns::Answer<std::string> aaaa(std::string_view) override { return {dns::Status::NoData, {}, ""}; }
+  dns::Answer<std::string> txt(std::string_view) override { return {}; }
+
+ private:
+  template <class T>
+  dns::Answer<T> get(const std::map<std::string, dns::Answer<T>>& m, std::string_view n) {
+    auto it = m.find(std::string(n));
+    return it == m.end() ? dns::Answer<T>{dns::Status::NxDomain, {}, "nxdomain"} : it->second;
+  }
+};
+
+using Replies = std::map<std::string, std::string>;
+
+// A one-connection SMTP server answering RCPT per address from `rcpt_replies` (default 250).
+class Server {
+ public:
+  explicit Server(std::map<std::string, std::string> rcpt_replies = {}) : replies_(std::move(rcpt_replies)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(fd_, 1);
+    socklen_t len = sizeof a;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~Server() {
+    ::shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(fd_);
+  }
+  std::uint16_t port = 0;
+  std::string data;
+
+ private:
+  void serve() {
+    int c = ::accept(fd_, nullptr, nullptr);
+    if (c < 0) return;
+    auto line = [&] {
+      std::string l;
+      char ch;
+      while (::recv(c, &ch, 1, 0) == 1 && ch != '\n') l += ch;
+      if (!l.empty() && l.back() == '\r') l.pop_back();
+      return l;
+    };
+    auto send = [&](const std::string& s) { ::send(c, s.data(), s.size(), MSG_NOSIGNAL); };
+    send("220 mx ESMTP\r\n");
+    for (std::string l = line(); !l.empty(); l = line()) {
+      if (l.rfind("EHLO", 0) == 0) {
+        send("250-mx\r\n250 8BITMIME\r\n");
+      } else if (l.rfind("RCPT TO:<", 0) == 0) {
+        std::string addr = l.substr(9, l.find('>') - 9);
+        auto it = replies_.find(addr);
+        send((it == replies_.end() ? std::string("250 2.1.5 ok") : it->second) + "\r\n");
+      } else if (l == "DATA") {
+        send("354 go\r\n");
+        for (std::string d = line(); d != "."; d = line()) data += d + "\n";
+        send("250 2.0.0 accepted\r\n");
+      } else if (l == "QUIT") {
+        send("221 bye\r\n");
+        break;
+      } else {
+        send("250 ok\r\n");
+      }
+    }
+    ::close(c);
+  }
+  std::map<std::string, std::string> replies_;
+  int fd_;
+  std::thread thread_;
+};
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = stdfs::temp_directory_path() / ("postamt-runner-" + std::to_string(::getpid()) + "-" +
+                                           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    stdfs::remove_all(dir_);
+    store_ = std::make_unique<QueueStore>(dir_);
+    resolver_ = std::make_shared<FakeResolver>();
+    resolver_->mxs["b.test"] = {dns::Status::Ok, {{10, "mx.b.test"}}, ""};
+    resolver_->as["mx.b.test"] = {dns::Status::Ok, {"127.0.0.1"}, ""};
+    resolver_->mxs["nomail.test"] = {dns::Status::Ok, {{0, ""}}, ""};
+    config_.retry_initial_seconds = 60;
+    config_.retry_max_seconds = 600;
+    config_.smtp_timeout_seconds = 5;
+    config_.tls = "none";
+  }
+  void TearDown() override {
+    store_.reset();
+    stdfs::remove_all(dir_);
+  }
+  Runner runner(std::uint16_t port) {
+    config_.remote_port = port;
+    RunnerHooks hooks;
+    hooks.is_local_domain = [](const std::string& d) { return d == "a.test"; };
+    hooks.deliver_local = [this](const std::string& sender, const std::vector<std::string>& rcpts, std::string_view raw) {
+      local_.push_back({sender, std::string(raw)});
+      std::vector<LocalOutcome> out;
+      for (const auto& r : rcpts) out.push_back({r, LocalOutcome::Kind::Delivered, "250 2.0.0 ok"});
+      return out;
+    };
+    return Runner(*store_, config_, "mx.a.test", resolver_, hooks);
+  }
+  std::string enqueue(std::vector<NewRecipient> rcpts, std::string sender = "alice@a.test") {
+    NewMessage m;
+    m.sender = sender;
+    m.recipients = std::move(rcpts);
+    return store_->enqueue(m, "Subject: hello\r\n\r\nbody\r\n");
+  }
+  // The bounce the last attempt queued for a local sender is delivered by running its job too.
+  std::vector<MessageInfo> bounces() {
+    std::vector<MessageInfo> out;
+    for (auto& m : store_->list())
+      if (m.bounce) out.push_back(m);
+    return out;
+  }
+
+  stdfs::path dir_;
+  std::unique_ptr<QueueStore> store_;
+  std::shared_ptr<FakeResolver> resolver_;
+  config::QueueConfig config_;
+  std::vector<std::pair<std::string, std::string>> local_;
+};
+
+TEST_F(RunnerTest, DeliveredMessagesLeaveTheQueue) {
+  Server srv;
+  auto r = runner(srv.port);
+  std::string id = enqueue({{"bob@b.test", "", ""}});
+  r.attempt(Job{id, "b.test"});
+  EXPECT_FALSE(store_->get(id));
+  EXPECT_NE(srv.data.find("Subject: hello"), std::string::npos);
+  EXPECT_TRUE(bounces().empty());
+}
+
+TEST_F(RunnerTest, PermanentFailureBouncesToTheSenderThroughLocalDelivery) {
+  Server srv(Replies{{"nobody@b.test", "550 5.1.1 no such user"}});
+  auto r = runner(srv.port);
+  std::string id = enqueue({{"bob@b.test", "", ""}, {"nobody@b.test", "", "rfc822;Nobody@b.test"}});
+  r.attempt(Job{id, "b.test"});
+  EXPECT_FALSE(store_->get(id));  // one delivered, one failed: nothing pending
+  auto b = bounces();
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].sender, "");
+  ASSERT_EQ(b[0].recipients.size(), 1u);
+  EXPECT_EQ(b[0].recipients[0].address, "alice@a.test");
+  std::string dsn = store_->read_message(b[0].id);
+  EXPECT_NE(dsn.find("Final-Recipient: rfc822; nobody@b.test"), std::string::npos);
+  EXPECT_NE(dsn.find("Original-Recipient: rfc822; Nobody@b.test"), std::string::npos);
+  EXPECT_NE(dsn.find("Status: 5.1.1"), std::string::npos);
+  EXPECT_EQ(dsn.find("Final-Recipient: rfc822; bob@b.test"), std::string::npos);
+  // The bounce is for a local domain: the hook files it, from <>.
+  r.attempt(Job{b[0].id, "a.test"});
+  ASSERT_EQ(local_.size(), 1u);
+  EXPECT_EQ(local_[0].first, "");
+  EXPECT_NE(local_[0].second.find("multipart/report"), std::string::npos);
+  EXPECT_TRUE(store_->list().empty());
+}
+
+TEST_F(RunnerTest, NotifyNeverAndNullSenderGetNoBounce) {
+  {
+    Server srv(Replies{{"nobody@b.test", "550 5.1.1 no such user"}});
+    auto r = runner(srv.port);
+    std::string id = enqueue({{"nobody@b.test", "NEVER", ""}});
+    r.attempt(Job{id, "b.test"});
+    EXPECT_FALSE(store_->get(id));
+  }
+  {
+    Server srv(Replies{{"nobody@b.test", "550 5.1.1 no such user"}});
+    auto r = runner(srv.port);
+    std::string id = enqueue({{"nobody@b.test", "", ""}}, "");
+    r.attempt(Job{id, "b.test"});
+    EXPECT_FALSE(store_->get(id));
+  }
+  EXPECT_TRUE(bounces().empty());
+}
+
+TEST_F(RunnerTest, TemporaryFailureIsRescheduledWithBackoff) {
+  Server srv(Replies{{"bob@b.test", "452 4.2.2 mailbox full"}});
+  auto r = runner(srv.port);
+  std::string id = enqueue({{"bob@b.test", "", ""}});
+  auto before = std::time(nullptr);
+  r.attempt(Job{id, "b.test"});
+  auto m = store_->get(id);
+  ASSERT_TRUE(m);
+  const auto& rc = m->recipients[0];
+  EXPECT_EQ(rc.state, RcptState::Pending);
+  EXPECT_EQ(rc.attempts, 1);
+  EXPECT_EQ(rc.last_reply, "452 4.2.2 mailbox full");
+  EXPECT_GE(rc.next_attempt, before + 60);
+  EXPECT_LE(rc.next_attempt, std::time(nullptr) + 60);
+  EXPECT_NE(rc.remote_mta.find("mx.b.test"), std::string::npos);
+  EXPECT_TRUE(bounces().empty());
+  EXPECT_TRUE(store_->due(std::time(nullptr), 10).empty());
+}
+
+TEST_F(RunnerTest, UnreachableHostIsTemporaryThenExpires) {
+  config_.max_age_seconds = 0;  // everything is expired: the first temporary failure is final
+  auto r = runner(1);           // port 1: connection refused
+  std::string id = enqueue({{"bob@b.test", "", ""}});
+  r.attempt(Job{id, "b.test"});
+  EXPECT_FALSE(store_->get(id));
+  auto b = bounces();
+  ASSERT_EQ(b.size(), 1u);
+  std::string dsn = store_->read_message(b[0].id);
+  EXPECT_NE(dsn.find("Status: 5.4.1"), std::string::npos) << dsn;
+  EXPECT_NE(dsn.find("gave up"), std::string::npos);
+}
+
+TEST_F(RunnerTest, NullMxFailsAtOnce) {
+  auto r = runner(1);
+  std::string id = enqueue({{"x@nomail.test", "", ""}});
+  r.attempt(Job{id, "nomail.test"});
+  EXPECT_FALSE(store_->get(id));
+  auto b = bounces();
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_NE(store_->read_message(b[0].id).find("Status: 5.1.10"), std::string::npos);
+}
+
+TEST_F(RunnerTest, HeldMessagesAreNotAttempted) {
+  auto r = runner(1);
+  std::string id = enqueue({{"bob@b.test", "", ""}});
+  store_->set_held(id, true);
+  r.attempt(Job{id, "b.test"});
+  EXPECT_EQ(store_->get(id)->recipients[0].attempts, 0);
+}
+
+}  // namespace
+}  // namespace postamt::queue
