@@ -8,6 +8,7 @@ import os
 import poplib
 import re
 import shutil
+import signal
 import smtplib
 import socket
 import ssl
@@ -35,6 +36,10 @@ DNS_RECORDS = [
     "--mx-host=b.test,mx.b.test,10", "--host-record=mx.b.test,127.0.0.2",
     # down.test: its MX has an address where nothing listens (connection refused).
     "--mx-host=down.test,mx.down.test,10", "--host-record=mx.down.test,127.0.0.3",
+    # c.test: its MX is b's address, whose certificate names mx.b.test, not mx.c.test.
+    "--mx-host=c.test,mx.c.test,10", "--host-record=mx.c.test,127.0.0.2",
+    # slow.test: a server that accepts and never says a word.
+    "--mx-host=slow.test,mx.slow.test,10", "--host-record=mx.slow.test,127.0.0.4",
 ]
 
 
@@ -218,6 +223,22 @@ class TestOutbound(unittest.TestCase):
         attempts = len(re.findall(r"event=queue_attempt [^\n]*address=127\.0\.0\.3", self.a.server_log()))
         self.assertGreaterEqual(attempts, 3)
 
+    def test_certificate_not_matching_the_mx_name_is_not_trusted(self):
+        self.assertEqual(self.submit(self.a, ALICE, ALICE_PW, ["carol@c.test"],
+                                     message("wrong name", ALICE, "carol@c.test")), {})
+        deadline = time.time() + 10
+        listing = ""
+        while time.time() < deadline:
+            listing = self.queue_list(self.a)
+            if re.search(r"to=<carol@c\.test> state=pending attempts=[1-9]", listing):
+                break
+            time.sleep(0.2)
+        self.assertRegex(listing, r"to=<carol@c\.test> state=pending attempts=[1-9]\d* .*last=\"451 4\.4\.1 "
+                                  r"mx\.c\.test \[127\.0\.0\.2\]: TLS handshake: certificate verify failed")
+        self.assertNotIn("wrong name", "".join(m.decode(errors="replace") for m in self.messages(self.b, BOB, BOB_PW)))
+        qid = re.search(r"^([0-9a-f]{16}) .*\n  to=<carol@c\.test>", listing, re.M).group(1)
+        self.a.cli("queue", "delete", qid, check=True)
+
     def test_queue_cli_hold_release_show_delete(self):
         a = self.a
         self.assertEqual(self.submit(a, ALICE, ALICE_PW, ["dan@down.test"],
@@ -235,6 +256,28 @@ class TestOutbound(unittest.TestCase):
         self.assertNotIn(qid, self.queue_list(a))
         self.assertNotEqual(a.cli("queue", "show", qid).returncode, 0)
         self.assertNotEqual(a.cli("queue", "bogus").returncode, 0)
+
+    def test_z_shutdown_does_not_wait_for_a_silent_peer(self):
+        # Named to run last: it stops instance a. A peer that accepts and stays silent would hold a
+        # worker for smtp_timeout_seconds (10 s here); SIGTERM must cancel it at once.
+        silent = socket.socket()
+        silent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        silent.bind(("127.0.0.4", self.a.port("smtp")))
+        silent.listen(5)
+        try:
+            self.assertEqual(self.submit(self.a, ALICE, ALICE_PW, ["x@slow.test"],
+                                         message("silence", ALICE, "x@slow.test")), {})
+            conn, _ = silent.accept()  # the queue is connected and waiting for a greeting
+            started = time.time()
+            self.a.proc.send_signal(signal.SIGTERM)
+            self.a.proc.wait(timeout=15)
+            self.assertLess(time.time() - started, 5)
+            self.assertEqual(self.a.proc.returncode, 0)
+            conn.close()
+        finally:
+            silent.close()
+        # The entry is still queued, its interrupted attempt not counted.
+        self.assertRegex(self.queue_list(self.a), r"to=<x@slow\.test> state=pending attempts=0")
 
 
 if __name__ == "__main__":
