@@ -64,6 +64,12 @@ std::pair<std::string, std::uint16_t> split_host_port(const std::string& s, std:
 
 }  // namespace
 
+struct Runner::Cached {
+  std::unique_ptr<smtp::client::Session> session;
+  std::string domain;
+  std::string mta;  // "host [address]"
+};
+
 QueueStore* shared_store() { return g_store.load(); }
 Runner* shared_runner() { return g_runner.load(); }
 void set_shared(QueueStore* store, Runner* runner) {
@@ -156,11 +162,26 @@ void Runner::worker_loop() {
     ready_.pop_front();
     ++busy_;
     lock.unlock();
-    try {
-      attempt(job);
-    } catch (const std::exception& e) {
-      log::error("queue_attempt_failed", {{"id", job.message_id}, {"domain", job.domain}, {"error", e.what()}});
+    std::unique_ptr<Cached> cache;
+    std::optional<Job> current = job;
+    while (current) {
+      try {
+        attempt(*current, cache);
+      } catch (const std::exception& e) {
+        log::error("queue_attempt_failed", {{"id", current->message_id}, {"domain", current->domain}, {"error", e.what()}});
+        cache.reset();
+      }
+      bool first = current->message_id == job.message_id;
+      if (!first) {
+        std::lock_guard relock(mu_);
+        in_flight_.erase(key(*current));
+      }
+      current.reset();
+      // Connection reuse: the next due message for the same domain rides on the open connection.
+      if (cache && cache->session->usable() && cache->session->transactions() < kMaxReuse && !cancel_)
+        current = claim_next(job.domain);
     }
+    cache.reset();  // QUIT
     lock.lock();
     --busy_;
     in_flight_.erase(key(job));
@@ -170,7 +191,24 @@ void Runner::worker_loop() {
   }
 }
 
+std::optional<Job> Runner::claim_next(const std::string& domain) {
+  auto jobs = store_.due_for_domain(domain, now_s(), 16);
+  std::lock_guard lock(mu_);
+  if (stopping_) return std::nullopt;
+  for (const auto& j : jobs) {
+    if (in_flight_.count(key(j))) continue;
+    in_flight_.insert(key(j));
+    return j;
+  }
+  return std::nullopt;
+}
+
 void Runner::attempt(const Job& job) {
+  std::unique_ptr<Cached> none;
+  attempt(job, none);
+}
+
+void Runner::attempt(const Job& job, std::unique_ptr<Cached>& cache) {
   auto m = store_.get(job.message_id);
   if (!m || m->held) return;
   const std::int64_t now = now_s();
@@ -248,35 +286,48 @@ void Runner::attempt(const Job& job) {
       for (const auto& r : rcpts) env.recipients.push_back({r.address, r.notify, r.orcpt});
 
       all(Outcome::Kind::Temporary, "451 4.4.1 no answer from any host of " + job.domain);
+      // What one attempt teaches: true when it settled the recipients (no other host to try).
+      auto settle = [&](const smtp::client::Attempt& at, const std::string& mta) {
+        if (!at.connected || (!at.error.empty() && at.recipients.empty())) {
+          all(Outcome::Kind::Temporary, "451 4.4.1 " + mta + ": " + (at.error.empty() ? "connection failed" : at.error));
+          return false;  // the next address, then the next MX host
+        }
+        if (at.recipients.empty()) {
+          // Refused before any RCPT: a permanent refusal ends it; a temporary one tries the next host.
+          all(at.permanent ? Outcome::Kind::Permanent : Outcome::Kind::Temporary, at.session_reply.str(), mta);
+          return at.permanent;
+        }
+        for (std::size_t i = 0; i < outcomes.size() && i < at.recipients.size(); ++i)
+          outcomes[i] = from_reply(at.recipients[i].reply, mta);
+        return true;
+      };
       bool done = false;
+      if (cache && cache->domain == job.domain && cache->session->usable()) {
+        smtp::client::Attempt at;
+        cache->session->send(env, raw, at);
+        log::info("queue_attempt", {{"id", m->id}, {"reused", cache->mta}, {"error", at.error},
+                                    {"reply", at.session_reply.str()}});
+        if (at.error.empty()) done = settle(at, cache->mta);
+        if (!cache->session->usable()) cache.reset();
+      }
       for (const auto& t : targets) {
+        if (done) break;
         o.verify_name = t.host;
         for (const auto& addr : t.addresses) {
           if (cancel_) break;
-          auto at = smtp::client::deliver(addr, o, env, raw);
+          auto session = std::make_unique<smtp::client::Session>(o);
+          smtp::client::Attempt at;
+          if (session->open(addr, at)) session->send(env, raw, at);
           log::info("queue_attempt", {{"id", m->id}, {"host", t.host}, {"address", addr}, {"connected", at.connected ? 1 : 0},
                                       {"tls", at.tls_version}, {"verified", at.tls_verified ? 1 : 0},
                                       {"error", at.error}, {"reply", at.session_reply.str()}});
           std::string mta = t.host + " [" + addr + "]";
-          if (!at.connected || (!at.error.empty() && at.recipients.empty())) {
-            all(Outcome::Kind::Temporary, "451 4.4.1 " + mta + ": " + (at.error.empty() ? "connection failed" : at.error));
-            continue;  // the next address, then the next MX host
+          done = settle(at, mta);
+          if (session->usable()) {
+            cache = std::make_unique<Cached>(Cached{std::move(session), job.domain, mta});
           }
-          if (at.recipients.empty()) {
-            // Refused before any RCPT: a permanent refusal ends it; a temporary one tries the next host.
-            all(at.permanent ? Outcome::Kind::Permanent : Outcome::Kind::Temporary, at.session_reply.str(), mta);
-            if (at.permanent) {
-              done = true;
-              break;
-            }
-            continue;
-          }
-          for (std::size_t i = 0; i < outcomes.size() && i < at.recipients.size(); ++i)
-            outcomes[i] = from_reply(at.recipients[i].reply, mta);
-          done = true;
-          break;
+          if (done) break;
         }
-        if (done) break;
       }
     }
   }

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -58,13 +59,22 @@ class Runner {
   // A new message was queued: look for due work now instead of at the next poll.
   void wake();
 
+  // An open SMTP connection kept for the next message to the same domain (connection reuse).
+  struct Cached;
+  // Messages sent over one connection before it is closed.
+  static constexpr std::size_t kMaxReuse = 50;
+
   // One delivery attempt of one job, synchronously (the workers' body; tests call it directly).
+  // With `cache`, an open connection to the job's domain is used first and a new one is kept there.
   void attempt(const Job& job);
+  void attempt(const Job& job, std::unique_ptr<Cached>& cache);
 
  private:
   void schedule_loop();
   void worker_loop();
   void bounce(const MessageInfo& m, const std::vector<RecipientInfo>& failed, bool expired_now);
+  // Another due job for `domain` not yet in flight, marked in flight; nullopt when none.
+  std::optional<Job> claim_next(const std::string& domain);
 
   QueueStore& store_;
   config::QueueConfig config_;

@@ -194,6 +194,18 @@ std::vector<Job> QueueStore::due(std::int64_t now, std::size_t limit) {
   return out;
 }
 
+std::vector<Job> QueueStore::due_for_domain(const std::string& domain, std::int64_t now, std::size_t limit) {
+  std::lock_guard lock(mu_);
+  auto st = db_.prepare(
+      "SELECT r.message_id, r.domain FROM recipients r JOIN messages m ON m.id = r.message_id "
+      "WHERE r.state = 'pending' AND r.next_attempt <= ? AND m.held = 0 AND r.domain = ? "
+      "GROUP BY r.message_id, r.domain ORDER BY MIN(r.next_attempt), m.created LIMIT ?");
+  st.bind(1, now).bind(2, domain).bind(3, static_cast<std::int64_t>(limit));
+  std::vector<Job> out;
+  while (st.step()) out.push_back(Job{st.text(0), st.text(1)});
+  return out;
+}
+
 std::optional<std::int64_t> QueueStore::next_due() {
   std::lock_guard lock(mu_);
   auto st = db_.prepare(

@@ -75,6 +75,8 @@ class QueueStore {
 
   // Jobs whose recipients are pending and due at `now` (messages not held), oldest first.
   std::vector<Job> due(std::int64_t now, std::size_t limit);
+  // The same for one destination domain (connection reuse picks the next message for a host).
+  std::vector<Job> due_for_domain(const std::string& domain, std::int64_t now, std::size_t limit);
   // The earliest next_attempt of a pending recipient of a message not held; nullopt when none.
   std::optional<std::int64_t> next_due();
 

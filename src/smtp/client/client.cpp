@@ -72,69 +72,105 @@ const char* to_string(TlsPolicy p) {
   return "?";
 }
 
-Attempt deliver(const std::string& address, const Options& o, const Envelope& env, std::string_view message) {
-  Attempt at;
-  Connection c(o.timeout, o.cancel);
-  auto fail_session = [&](ServerReply r, bool permanent) {
+Session::Session(Options options) : options_(std::move(options)), ext_(std::make_unique<Extensions>()) {}
+
+Session::~Session() { close(); }
+
+bool Session::open(const std::string& address, Attempt& at) {
+  const Options& o = options_;
+  connection_ = std::make_unique<Connection>(o.timeout, o.cancel);
+  Connection& c = *connection_;
+  usable_ = false;
+  auto fail = [&](ServerReply r, bool permanent) {
     at.session_reply = std::move(r);
     at.permanent = permanent;
-    try {
-      c.write("QUIT\r\n");
-    } catch (const std::exception&) {
-    }
-    return at;
+    usable_ = true;  // so that close() says QUIT (RFC 5321 §4.1.1.10), then forget the connection
+    close();
+    return false;
   };
   try {
     c.connect(address, o.port);
     at.connected = true;
     auto greeting = read_reply(c);
-    if (!greeting.positive()) return fail_session(greeting, greeting.permanent());
-    Extensions ext;
-    bool esmtp = false;
-    auto h = hello(c, o, ext, esmtp);
-    if (!h.positive()) return fail_session(h, h.permanent());
+    if (!greeting.positive()) return fail(greeting, greeting.permanent());
+    auto h = hello(c, o, *ext_, esmtp_);
+    if (!h.positive()) return fail(h, h.permanent());
 
     bool want_tls = o.tls != TlsPolicy::None && o.tls_context;
     bool need_tls = o.tls == TlsPolicy::Encrypt || o.tls == TlsPolicy::Verify;
-    if (want_tls && ext.starttls) {
+    if (want_tls && ext_->starttls) {
       auto r = command(c, "STARTTLS");
       if (r.positive()) {
         c.start_tls(*o.tls_context, o.verify_name, o.tls == TlsPolicy::Verify ? o.verify_name : std::string());
-        at.tls_version = c.tls_version();
-        at.tls_cipher = c.tls_cipher();
-        at.tls_verified = c.tls_verified();
-        h = hello(c, o, ext, esmtp);  // RFC 3207 §4.2: everything learned before TLS is discarded
-        if (!h.positive()) return fail_session(h, h.permanent());
+        tls_version_ = c.tls_version();
+        tls_cipher_ = c.tls_cipher();
+        tls_verified_ = c.tls_verified();
+        at.tls_version = tls_version_;
+        at.tls_cipher = tls_cipher_;
+        at.tls_verified = tls_verified_;
+        h = hello(c, o, *ext_, esmtp_);  // RFC 3207 §4.2: everything learned before TLS is discarded
+        if (!h.positive()) return fail(h, h.permanent());
       } else if (need_tls) {
-        return fail_session(r, false);
+        return fail(r, false);
       }
     }
     if (need_tls && !c.is_tls())
-      return fail_session(local_reply(451, "4.7.5 TLS required by policy but not offered by the server"), false);
+      return fail(local_reply(451, "4.7.5 TLS required by policy but not offered by the server"), false);
 
     if (o.auth) {
       bool plain = false;
-      for (const auto& m : ext.auth) plain = plain || m == "PLAIN";
+      for (const auto& m : ext_->auth) plain = plain || m == "PLAIN";
       if (!plain || !c.is_tls())
-        return fail_session(local_reply(530, "5.7.0 AUTH PLAIN over TLS needed for the smarthost, not offered"), true);
+        return fail(local_reply(530, "5.7.0 AUTH PLAIN over TLS needed for the smarthost, not offered"), true);
       std::string token = std::string(1, '\0') + o.auth->first + std::string(1, '\0') + o.auth->second;
       auto r = command(c, "AUTH PLAIN " + base64(token));
-      if (!r.positive()) return fail_session(r, r.permanent());
+      if (!r.positive()) return fail(r, r.permanent());
     }
+    usable_ = true;
+    return true;
+  } catch (const std::exception& e) {
+    at.error = e.what();
+    connection_.reset();
+    return false;
+  }
+}
 
+void Session::send(const Envelope& env, std::string_view message, Attempt& at) {
+  at.connected = true;
+  at.tls_version = tls_version_;
+  at.tls_cipher = tls_cipher_;
+  at.tls_verified = tls_verified_;
+  if (!usable_ || !connection_) {
+    at.error = "connection not usable";
+    return;
+  }
+  Connection& c = *connection_;
+  const Extensions& ext = *ext_;
+  auto refuse = [&](ServerReply r, bool permanent) {  // refused before MAIL: the connection stays usable
+    at.session_reply = std::move(r);
+    at.permanent = permanent;
+  };
+  usable_ = false;  // until this transaction ends cleanly
+  try {
     // The RFCs' rules for a peer lacking an extension.
     bool eight = has_8bit(message);
     bool needs_utf8 = env.smtputf8 || non_ascii(env.sender);
     for (const auto& r : env.recipients) needs_utf8 = needs_utf8 || non_ascii(r.address);
-    if (needs_utf8 && !ext.smtputf8)  // RFC 6531 §3.4: no downgrade here
-      return fail_session(local_reply(553, "5.6.7 the server does not offer SMTPUTF8, needed by this message"), true);
-    if (eight && !ext.eightbitmime && !ext.smtputf8)  // RFC 6152 §3: no 8-bit data to a 7-bit server
-      return fail_session(local_reply(554, "5.6.3 the server does not offer 8BITMIME, needed by this message"), true);
-    if (ext.size && *ext.size > 0 && message.size() > *ext.size)
-      return fail_session(local_reply(552, "5.3.4 message size exceeds the server's SIZE limit"), true);
+    if (needs_utf8 && !ext.smtputf8) {  // RFC 6531 §3.4: no downgrade here
+      usable_ = true;
+      return refuse(local_reply(553, "5.6.7 the server does not offer SMTPUTF8, needed by this message"), true);
+    }
+    if (eight && !ext.eightbitmime && !ext.smtputf8) {  // RFC 6152 §3: no 8-bit data to a 7-bit server
+      usable_ = true;
+      return refuse(local_reply(554, "5.6.3 the server does not offer 8BITMIME, needed by this message"), true);
+    }
+    if (ext.size && *ext.size > 0 && message.size() > *ext.size) {
+      usable_ = true;
+      return refuse(local_reply(552, "5.3.4 message size exceeds the server's SIZE limit"), true);
+    }
 
     std::string mail = "MAIL FROM:<" + env.sender + ">";
-    if (esmtp) {
+    if (esmtp_) {
       if (ext.size) mail += " SIZE=" + std::to_string(message.size());
       if (eight && ext.eightbitmime) mail += " BODY=8BITMIME";
       if (needs_utf8) mail += " SMTPUTF8";
@@ -144,8 +180,8 @@ Attempt deliver(const std::string& address, const Options& o, const Envelope& en
     std::vector<std::string> rcpts;
     for (const auto& r : env.recipients) {
       std::string line = "RCPT TO:<" + r.address + ">";
-      if (esmtp && ext.dsn && !r.notify.empty()) line += " NOTIFY=" + r.notify;
-      if (esmtp && ext.dsn && !r.orcpt.empty()) {
+      if (esmtp_ && ext.dsn && !r.notify.empty()) line += " NOTIFY=" + r.notify;
+      if (esmtp_ && ext.dsn && !r.orcpt.empty()) {
         auto semi = r.orcpt.find(';');
         if (semi != std::string::npos)
           line += " ORCPT=" + r.orcpt.substr(0, semi) + ";" + protocol::xtext_encode(r.orcpt.substr(semi + 1));
@@ -153,6 +189,7 @@ Attempt deliver(const std::string& address, const Options& o, const Envelope& en
       rcpts.push_back(std::move(line));
     }
 
+    ++transactions_;
     ServerReply mail_reply;
     std::vector<ServerReply> rcpt_replies;
     ServerReply data_reply;
@@ -171,48 +208,59 @@ Attempt deliver(const std::string& address, const Options& o, const Envelope& en
         for (const auto& l : rcpts) rcpt_replies.push_back(command(c, l));
       }
     }
-    if (!mail_reply.positive()) {
-      if (ext.pipelining && data_reply.code == 354) c.write(".\r\n");
-      return fail_session(mail_reply, mail_reply.permanent());
-    }
     bool any = false;
     for (const auto& r : rcpt_replies) any = any || r.positive();
-    for (const auto& r : rcpt_replies) at.recipients.push_back(RecipientResult{r});
-    if (!any) {
-      // RFC 2920 §3.1: DATA accepted with no valid recipient gets an empty message ended at once.
+    if (!mail_reply.positive() || !any) {
+      // RFC 2920 §3.1: a DATA accepted without valid recipients gets an empty message ended at once.
       if (ext.pipelining && data_reply.code == 354) {
         c.write(".\r\n");
         read_reply(c);
       }
-      command(c, "QUIT");
-      return at;
+      usable_ = command(c, "RSET").positive();
+      if (!mail_reply.positive()) return refuse(mail_reply, mail_reply.permanent());
+      for (const auto& r : rcpt_replies) at.recipients.push_back(RecipientResult{r});
+      return;
     }
+    for (const auto& r : rcpt_replies) at.recipients.push_back(RecipientResult{r});
     if (!ext.pipelining) data_reply = command(c, "DATA");
     if (data_reply.code != 354) {
-      for (std::size_t i = 0; i < at.recipients.size(); ++i)
-        if (at.recipients[i].reply.positive()) at.recipients[i].reply = data_reply;
-      try {
-        command(c, "QUIT");
-      } catch (const std::exception&) {
-      }
-      return at;
+      for (auto& r : at.recipients)
+        if (r.reply.positive()) r.reply = data_reply;
+      usable_ = command(c, "RSET").positive();
+      return;
     }
     c.write(dot_stuff(message));
     auto final_reply = read_reply(c);
     for (auto& r : at.recipients)
       if (r.reply.positive()) r.reply = final_reply;
-    try {
-      command(c, "QUIT");
-    } catch (const std::exception&) {
-    }
-    return at;
+    usable_ = true;
   } catch (const std::exception& e) {
     at.error = e.what();
-    // A network failure after a recipient was accepted but before the final reply: retry them all.
-    for (auto& r : at.recipients) r.reply = local_reply(451, "4.4.2 connection lost: " + at.error);
-    if (!at.recipients.empty()) at.recipients.clear();
-    return at;
+    usable_ = false;
+    connection_.reset();
+    // Lost before the final reply: no recipient's outcome is known, all are retried.
+    at.recipients.clear();
   }
+}
+
+void Session::close() {
+  if (connection_ && usable_) {
+    try {
+      connection_->set_timeout(std::chrono::seconds(5));
+      command(*connection_, "QUIT");
+    } catch (const std::exception&) {
+    }
+  }
+  usable_ = false;
+  connection_.reset();
+}
+
+Attempt deliver(const std::string& address, const Options& o, const Envelope& env, std::string_view message) {
+  Attempt at;
+  Session s(o);
+  if (s.open(address, at)) s.send(env, message, at);
+  s.close();
+  return at;
 }
 
 }  // namespace postamt::smtp::client

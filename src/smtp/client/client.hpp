@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,8 +64,42 @@ struct Attempt {
   bool tls_verified = false;
 };
 
-// Delivers `message` (CRLF lines, unstuffed) to address:port. Never throws for network or protocol
-// problems: everything is in the Attempt.
+class Connection;
+struct Extensions;
+
+// One SMTP connection that can carry several transactions (connection reuse, RFC 5321 §3.3: a new
+// MAIL after the end of the previous transaction or after RSET).
+class Session {
+ public:
+  explicit Session(Options options);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Connect, greeting, EHLO/HELO, STARTTLS per policy, AUTH. False on failure, described in `at`
+  // (connected, error, session_reply, permanent) along with the TLS facts.
+  bool open(const std::string& address, Attempt& at);
+  // One transaction; fills at.recipients (one per envelope recipient) or at.session_reply/error.
+  void send(const Envelope& envelope, std::string_view message, Attempt& at);
+  // Whether another transaction may follow on this connection.
+  bool usable() const { return usable_; }
+  std::size_t transactions() const { return transactions_; }
+  // QUIT (best effort) and close.
+  void close();
+
+ private:
+  Options options_;
+  std::unique_ptr<Connection> connection_;
+  std::unique_ptr<Extensions> ext_;
+  bool esmtp_ = false;
+  bool usable_ = false;
+  std::size_t transactions_ = 0;
+  std::string tls_version_, tls_cipher_;
+  bool tls_verified_ = false;
+};
+
+// Delivers `message` (CRLF lines, unstuffed) to address:port over a new connection. Never throws for
+// network or protocol problems: everything is in the Attempt.
 Attempt deliver(const std::string& address, const Options& options, const Envelope& envelope,
                 std::string_view message);
 

@@ -10,6 +10,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -60,6 +62,7 @@ class Server {
   }
   std::uint16_t port = 0;
   std::string data;
+  std::atomic<int> transactions{0};
 
  private:
   void serve() {
@@ -82,6 +85,7 @@ class Server {
         auto it = replies_.find(addr);
         send((it == replies_.end() ? std::string("250 2.1.5 ok") : it->second) + "\r\n");
       } else if (l == "DATA") {
+        ++transactions;
         send("354 go\r\n");
         for (std::string d = line(); d != "."; d = line()) data += d + "\n";
         send("250 2.0.0 accepted\r\n");
@@ -244,6 +248,19 @@ TEST_F(RunnerTest, NullMxFailsAtOnce) {
   auto b = bounces();
   ASSERT_EQ(b.size(), 1u);
   EXPECT_NE(store_->read_message(b[0].id).find("Status: 5.1.10"), std::string::npos);
+}
+
+TEST_F(RunnerTest, WorkersReuseTheConnectionForTheNextMessageToTheDomain) {
+  Server srv;  // accepts one connection only: the second message must ride on it
+  config_.workers = 1;
+  std::string one = enqueue({{"bob@b.test", "", ""}});
+  std::string two = enqueue({{"carol@b.test", "", ""}});
+  auto r = runner(srv.port);
+  r.start();
+  for (int i = 0; i < 100 && !store_->list().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  r.stop();
+  EXPECT_TRUE(store_->list().empty());
+  EXPECT_EQ(srv.transactions, 2);
 }
 
 TEST_F(RunnerTest, HeldMessagesAreNotAttempted) {
