@@ -4,6 +4,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <ctime>
@@ -257,7 +258,18 @@ void Runner::attempt(const Job& job, std::unique_ptr<Cached>& cache) {
     } else {
       auto route = dns::route_domain(*resolver_, job.domain, ro);
       switch (route.kind) {
-        case dns::Route::Kind::Ok: targets = std::move(route.targets); break;
+        case dns::Route::Kind::Ok: {
+          targets = std::move(route.targets);
+          // RFC 5321 §5.1: when we are one of the MX hosts, only hosts preferred over us may be used.
+          auto self = std::find_if(targets.begin(), targets.end(),
+                                   [&](const dns::Target& t) { return str::iequals(t.host, hostname_); });
+          if (self != targets.end()) {
+            auto ours = self->preference;
+            std::erase_if(targets, [&](const dns::Target& t) { return t.preference >= ours; });
+            if (targets.empty()) all(Outcome::Kind::Permanent, "554 5.4.6 mail for " + job.domain + " loops back to myself");
+          }
+          break;
+        }
         case dns::Route::Kind::NullMx: all(Outcome::Kind::Permanent, "556 5.1.10 " + route.error); break;  // RFC 7505 §4.3
         case dns::Route::Kind::NoDomain:
         case dns::Route::Kind::PermFail: all(Outcome::Kind::Permanent, "550 5.1.2 " + route.error); break;

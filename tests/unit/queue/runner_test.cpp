@@ -263,6 +263,20 @@ TEST_F(RunnerTest, WorkersReuseTheConnectionForTheNextMessageToTheDomain) {
   EXPECT_EQ(srv.transactions, 2);
 }
 
+TEST_F(RunnerTest, MailLoopingBackToUsFails) {
+  // RFC 5321 §5.1: we (mx.a.test) are the best MX of loop.test: nobody to hand the mail to.
+  resolver_->mxs["loop.test"] = {dns::Status::Ok, {{10, "mx.a.test"}, {20, "backup.loop.test"}}, ""};
+  resolver_->as["mx.a.test"] = {dns::Status::Ok, {"127.0.0.1"}, ""};
+  resolver_->as["backup.loop.test"] = {dns::Status::Ok, {"127.0.0.1"}, ""};
+  auto r = runner(1);
+  std::string id = enqueue({{"x@loop.test", "", ""}});
+  r.attempt(Job{id, "loop.test"});
+  EXPECT_FALSE(store_->get(id));
+  auto b = bounces();
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_NE(store_->read_message(b[0].id).find("Status: 5.4.6"), std::string::npos);
+}
+
 TEST_F(RunnerTest, HeldMessagesAreNotAttempted) {
   auto r = runner(1);
   std::string id = enqueue({{"bob@b.test", "", ""}});
