@@ -280,5 +280,49 @@ class TestOutbound(unittest.TestCase):
         self.assertRegex(self.queue_list(self.a), r"to=<x@slow\.test> state=pending attempts=0")
 
 
+class TestSmarthost(unittest.TestCase):
+    """[queue] smarthost with AUTH PLAIN over required STARTTLS: instance a relays everything through
+    instance s's submission port, authenticated as a user of s."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.s = Postamt(domain="b.test", hostname="mx.b.test")
+        cls.s.add_user(BOB, BOB_PW)
+        cls.a = Postamt(domain="a.test", hostname="mx.a.test")
+        queue = (f'\n[queue]\nsmarthost = "127.0.0.1:{cls.s.port("submission")}"\nsmarthost_user = "{BOB}"\n'
+                 f'smarthost_password = "{BOB_PW}"\ntls = "encrypt"\nretry_initial_seconds = 1\n'
+                 'smtp_timeout_seconds = 10\n')
+        set_config(cls.a, lambda t: t.replace("relay_networks = []", 'relay_networks = ["127.0.0.0/8"]') + queue)
+        cls.s.start()
+        cls.a.start()
+        cls.ctx = ssl.create_default_context(cafile=os.path.join(cls.s.data, "tls", "ca.crt"))
+        cls.ctx.check_hostname = False
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.a.cleanup()
+        cls.s.cleanup()
+
+    def test_relay_through_authenticated_smarthost(self):
+        c = smtplib.SMTP("127.0.0.1", self.a.port("smtp"), timeout=20)
+        self.assertEqual(c.sendmail(BOB, [BOB], message("via smarthost", BOB, BOB)), {})
+        c.quit()
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            pop = poplib.POP3("127.0.0.1", self.s.port("pop3"), timeout=20)
+            pop.stls(self.ctx)
+            pop.user(BOB)
+            pop.pass_(BOB_PW)
+            msgs = [b"\r\n".join(pop.retr(i + 1)[1]) for i in range(pop.stat()[0])]
+            pop.quit()
+            if msgs:
+                break
+            time.sleep(0.3)
+        self.assertTrue(msgs, self.a.server_log()[-3000:])
+        self.assertIn(b"Subject: via smarthost", msgs[0])
+        self.assertIn(b"with ESMTPSA", msgs[0])
+        self.assertIn(b"(authenticated as bob@b.test)", msgs[0])
+
+
 if __name__ == "__main__":
     unittest.main()
