@@ -77,8 +77,12 @@ std::string build_dsn(const DsnInput& in) {
   std::string m;
   m += "From: Mail Delivery System <MAILER-DAEMON@" + host + ">\r\n";
   m += "To: <" + clean(in.sender, 300) + ">\r\n";
-  bool delayed = !in.recipients.empty() && in.recipients.front().action == "delayed";
-  m += delayed ? "Subject: Delayed Mail (still being retried)\r\n" : "Subject: Undelivered Mail Returned to Sender\r\n";
+  std::string first_action = in.recipients.empty() ? "failed" : in.recipients.front().action;
+  bool delayed = first_action == "delayed";
+  bool success = first_action == "delivered" || first_action == "relayed";
+  m += delayed   ? "Subject: Delayed Mail (still being retried)\r\n"
+       : success ? "Subject: Successful Mail Delivery Report\r\n"
+                 : "Subject: Undelivered Mail Returned to Sender\r\n";
   m += "Date: " + rfc5322_date(now) + "\r\n";
   m += "Message-ID: <" + b.substr(10) + ".dsn@" + host + ">\r\n";
   m += "Auto-Submitted: auto-replied\r\n";  // RFC 3834 §5
@@ -91,6 +95,8 @@ std::string build_dsn(const DsnInput& in) {
   m += "This is the mail system at host " + host + ".\r\n\r\n";
   if (delayed) {
     m += "Your message could not be delivered yet; the mail system will keep trying.\r\n\r\n";
+  } else if (success) {
+    m += "Your message was delivered (or handed to a server that sends no reports) for these recipients:\r\n\r\n";
   } else {
     m += "Your message could not be delivered to one or more recipients. It is attached below.\r\n\r\n";
   }

@@ -36,7 +36,10 @@ struct Outcome {
   enum class Kind { Delivered, Permanent, Temporary } kind = Kind::Temporary;
   std::string reply;
   std::string remote_mta;
+  std::string success_action;  // "delivered" (local) or "relayed" (peer without DSN); "" when the peer reports
 };
+
+bool notify_success(const std::string& notify) { return str::to_upper(notify).find("SUCCESS") != std::string::npos; }
 
 Outcome from_reply(const smtp::client::ServerReply& r, const std::string& host) {
   Outcome o;
@@ -221,7 +224,7 @@ void Runner::attempt(const Job& job, std::unique_ptr<Cached>& cache) {
 
   std::vector<Outcome> outcomes(rcpts.size());
   auto all = [&](Outcome::Kind kind, const std::string& reply, const std::string& mta = {}) {
-    for (auto& o : outcomes) o = Outcome{kind, reply, mta};
+    for (auto& o : outcomes) o = Outcome{kind, reply, mta, ""};
   };
 
   if (hooks_.is_local_domain && hooks_.deliver_local && hooks_.is_local_domain(job.domain)) {
@@ -236,6 +239,7 @@ void Runner::attempt(const Job& job, std::unique_ptr<Cached>& cache) {
                              : res.kind == LocalOutcome::Kind::Permanent ? Outcome::Kind::Permanent
                                                                          : Outcome::Kind::Temporary;
           outcomes[i].reply = res.reason;
+          outcomes[i].success_action = "delivered";
         }
   } else {
     // The route: the smarthost, or the domain's MX hosts (RFC 5321 §5.1).
@@ -309,8 +313,10 @@ void Runner::attempt(const Job& job, std::unique_ptr<Cached>& cache) {
           all(at.permanent ? Outcome::Kind::Permanent : Outcome::Kind::Temporary, at.session_reply.str(), mta);
           return at.permanent;
         }
-        for (std::size_t i = 0; i < outcomes.size() && i < at.recipients.size(); ++i)
+        for (std::size_t i = 0; i < outcomes.size() && i < at.recipients.size(); ++i) {
           outcomes[i] = from_reply(at.recipients[i].reply, mta);
+          if (!at.dsn) outcomes[i].success_action = "relayed";  // RFC 3461 §5.2.2
+        }
         return true;
       };
       bool done = false;
@@ -349,6 +355,7 @@ void Runner::attempt(const Job& job, std::unique_ptr<Cached>& cache) {
   // Bookkeeping: delivered, failed (bounce) or rescheduled with backoff; expiry turns a temporary
   // failure into a permanent one (RFC 5321 §4.5.4.1).
   std::vector<RecipientInfo> failed;
+  std::vector<std::pair<RecipientInfo, std::string>> succeeded;  // for NOTIFY=SUCCESS
   bool expired_now = false;
   for (std::size_t i = 0; i < rcpts.size(); ++i) {
     auto& r = rcpts[i];
@@ -358,6 +365,7 @@ void Runner::attempt(const Job& job, std::unique_ptr<Cached>& cache) {
     r.remote_mta = o.remote_mta;
     if (o.kind == Outcome::Kind::Delivered) {
       r.state = RcptState::Delivered;
+      if (!o.success_action.empty() && notify_success(r.notify)) succeeded.emplace_back(r, o.success_action);
     } else if (o.kind == Outcome::Kind::Permanent) {
       r.state = RcptState::Failed;
       failed.push_back(r);
@@ -372,6 +380,7 @@ void Runner::attempt(const Job& job, std::unique_ptr<Cached>& cache) {
                                   {"attempts", r.attempts}, {"reply", r.last_reply}});
   }
   if (!failed.empty()) bounce(*m, failed, expired_now);
+  if (!succeeded.empty()) report_success(*m, succeeded);
   for (auto& r : rcpts) {
     for (const auto& f : failed)
       if (f.id == r.id) r.dsn_sent = true;
@@ -407,6 +416,34 @@ void Runner::bounce(const MessageInfo& m, const std::vector<RecipientInfo>& fail
   }
   if (in.recipients.empty()) return;
   in.original = store_.read_message(m.id);
+  send_dsn(m, in);
+}
+
+void Runner::report_success(const MessageInfo& m, const std::vector<std::pair<RecipientInfo, std::string>>& done) {
+  if (m.sender.empty() || m.bounce) return;
+  DsnInput in;
+  in.reporting_mta = hostname_;
+  in.sender = m.sender;
+  in.envid = m.envid;
+  in.headers_only = true;  // RFC 3461 §4.3: RET asks for the content in failure reports only
+  in.arrival = m.created;
+  for (const auto& [r, action] : done) {
+    DsnRecipient d;
+    d.address = r.address;
+    d.orcpt = r.orcpt;
+    d.action = action;
+    d.status = "2.0.0";
+    d.diagnostic = r.last_reply;
+    auto bracket = r.remote_mta.find(" [");
+    d.remote_mta = bracket == std::string::npos ? r.remote_mta : r.remote_mta.substr(0, bracket);
+    d.last_attempt = now_s();
+    in.recipients.push_back(std::move(d));
+  }
+  in.original = store_.read_message(m.id);
+  send_dsn(m, in);
+}
+
+void Runner::send_dsn(const MessageInfo& m, DsnInput& in) {
   NewMessage dsn;
   dsn.sender = "";
   dsn.bounce = true;

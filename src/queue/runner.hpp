@@ -20,6 +20,7 @@
 
 #include "common/config.hpp"
 #include "dns/resolver.hpp"
+#include "queue/dsn.hpp"
 #include "queue/store.hpp"
 
 namespace boost::asio::ssl {
@@ -73,6 +74,9 @@ class Runner {
   void schedule_loop();
   void worker_loop();
   void bounce(const MessageInfo& m, const std::vector<RecipientInfo>& failed, bool expired_now);
+  // NOTIFY=SUCCESS: "delivered" (local) or "relayed" (to a peer without DSN) reports, RFC 3461 §6.2.
+  void report_success(const MessageInfo& m, const std::vector<std::pair<RecipientInfo, std::string>>& done);
+  void send_dsn(const MessageInfo& m, DsnInput& in);
   // Another due job for `domain` not yet in flight, marked in flight; nullopt when none.
   std::optional<Job> claim_next(const std::string& domain);
 

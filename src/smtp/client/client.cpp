@@ -146,6 +146,7 @@ void Session::send(const Envelope& env, std::string_view message, Attempt& at) {
   }
   Connection& c = *connection_;
   const Extensions& ext = *ext_;
+  at.dsn = ext.dsn && esmtp_;
   auto refuse = [&](ServerReply r, bool permanent) {  // refused before MAIL: the connection stays usable
     at.session_reply = std::move(r);
     at.permanent = permanent;

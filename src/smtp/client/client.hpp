@@ -62,6 +62,7 @@ struct Attempt {
   std::vector<RecipientResult> recipients;  // one per envelope recipient when a transaction ran
   std::string tls_version, tls_cipher;
   bool tls_verified = false;
+  bool dsn = false;  // the peer offered DSN, so it took over success/failure notices (RFC 3461 §5.2)
 };
 
 class Connection;

@@ -43,7 +43,8 @@ using Replies = std::map<std::string, std::string>;
 // A one-connection SMTP server answering RCPT per address from `rcpt_replies` (default 250).
 class Server {
  public:
-  explicit Server(std::map<std::string, std::string> rcpt_replies = {}) : replies_(std::move(rcpt_replies)) {
+  explicit Server(std::map<std::string, std::string> rcpt_replies = {}, bool dsn = false)
+      : replies_(std::move(rcpt_replies)), dsn_(dsn) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -79,7 +80,7 @@ class Server {
     send("220 mx ESMTP\r\n");
     for (std::string l = line(); !l.empty(); l = line()) {
       if (l.rfind("EHLO", 0) == 0) {
-        send("250-mx\r\n250 8BITMIME\r\n");
+        send(dsn_ ? "250-mx\r\n250-DSN\r\n250 8BITMIME\r\n" : "250-mx\r\n250 8BITMIME\r\n");
       } else if (l.rfind("RCPT TO:<", 0) == 0) {
         std::string addr = l.substr(9, l.find('>') - 9);
         auto it = replies_.find(addr);
@@ -99,6 +100,7 @@ class Server {
     ::close(c);
   }
   std::map<std::string, std::string> replies_;
+  bool dsn_ = false;
   int fd_;
   std::thread thread_;
 };
@@ -275,6 +277,31 @@ TEST_F(RunnerTest, MailLoopingBackToUsFails) {
   auto b = bounces();
   ASSERT_EQ(b.size(), 1u);
   EXPECT_NE(store_->read_message(b[0].id).find("Status: 5.4.6"), std::string::npos);
+}
+
+TEST_F(RunnerTest, NotifySuccessGetsARelayedReportFromAPeerWithoutDsn) {
+  {
+    Server srv;
+    auto r = runner(srv.port);
+    std::string id = enqueue({{"bob@b.test", "SUCCESS,FAILURE", "rfc822;bob@b.test"}, {"carol@b.test", "", ""}});
+    r.attempt(Job{id, "b.test"});
+  }
+  auto b = bounces();
+  ASSERT_EQ(b.size(), 1u);
+  std::string dsn = store_->read_message(b[0].id);
+  EXPECT_NE(dsn.find("Subject: Successful Mail Delivery Report"), std::string::npos);
+  EXPECT_NE(dsn.find("Final-Recipient: rfc822; bob@b.test\r\nOriginal-Recipient: rfc822; bob@b.test\r\n"
+                     "Action: relayed\r\nStatus: 2.0.0"), std::string::npos) << dsn;
+  EXPECT_EQ(dsn.find("carol@b.test"), std::string::npos);
+  EXPECT_NE(dsn.find("text/rfc822-headers"), std::string::npos);
+  EXPECT_EQ(dsn.find("body"), std::string::npos);
+  store_->remove(b[0].id);
+  // A peer that offers DSN gets NOTIFY passed on and reports itself: no report from us.
+  Server with_dsn(Replies{}, true);
+  auto r = runner(with_dsn.port);
+  std::string id = enqueue({{"bob@b.test", "SUCCESS", ""}});
+  r.attempt(Job{id, "b.test"});
+  EXPECT_TRUE(bounces().empty());
 }
 
 TEST_F(RunnerTest, HeldMessagesAreNotAttempted) {
