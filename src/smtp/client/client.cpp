@@ -4,6 +4,8 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+
 #include "smtp/client/connection.hpp"
 #include "smtp/protocol/xtext.hpp"
 
@@ -155,7 +157,11 @@ void Session::send(const Envelope& env, std::string_view message, Attempt& at) {
   try {
     // The RFCs' rules for a peer lacking an extension.
     bool eight = has_8bit(message);
-    bool needs_utf8 = env.smtputf8 || non_ascii(env.sender);
+    // SMTPUTF8 is needed for a non-ASCII envelope, or for UTF-8 in the header of a message that was
+    // received with SMTPUTF8 (RFC 6531 §3.4); an all-ASCII one goes to any server (as Postfix does).
+    auto header_end = message.find("\r\n\r\n");
+    bool needs_utf8 = non_ascii(env.sender) ||
+                      (env.smtputf8 && non_ascii(message.substr(0, header_end == std::string_view::npos ? message.size() : header_end)));
     for (const auto& r : env.recipients) needs_utf8 = needs_utf8 || non_ascii(r.address);
     if (needs_utf8 && !ext.smtputf8) {  // RFC 6531 §3.4: no downgrade here
       usable_ = true;
@@ -174,7 +180,7 @@ void Session::send(const Envelope& env, std::string_view message, Attempt& at) {
     if (esmtp_) {
       if (ext.size) mail += " SIZE=" + std::to_string(message.size());
       if (eight && ext.eightbitmime) mail += " BODY=8BITMIME";
-      if (needs_utf8) mail += " SMTPUTF8";
+      if ((needs_utf8 || env.smtputf8) && ext.smtputf8) mail += " SMTPUTF8";
       if (ext.dsn && !env.ret.empty()) mail += " RET=" + env.ret;
       if (ext.dsn && !env.envid.empty()) mail += " ENVID=" + protocol::xtext_encode(env.envid);
     }
@@ -231,7 +237,10 @@ void Session::send(const Envelope& env, std::string_view message, Attempt& at) {
       return;
     }
     c.write(dot_stuff(message));
+    // RFC 5321 §4.5.3.2.6: wait at least 10 minutes for the reply to the end of data.
+    c.set_timeout(std::max<std::chrono::milliseconds>(options_.timeout, std::chrono::minutes(10)));
     auto final_reply = read_reply(c);
+    c.set_timeout(options_.timeout);
     for (auto& r : at.recipients)
       if (r.reply.positive()) r.reply = final_reply;
     usable_ = true;

@@ -188,6 +188,48 @@ TEST(Client, Smtputf8AddressNeedsTheExtension) {
   EXPECT_EQ(at.session_reply.enhanced(), "5.6.7");
 }
 
+TEST(Client, Smtputf8FlagWithAnAsciiHeaderGoesToAnyServer) {
+  ScriptedServer srv([&](Peer& p) {
+    p.send("220 x\r\n");
+    p.line();
+    p.send("250-x\r\n250 8BITMIME\r\n");
+    p.line();
+    p.send("250 ok\r\n");
+    p.line();
+    p.send("250 ok\r\n");
+    p.line();
+    p.send("250 ok\r\n");
+    p.line();
+    p.send("354 go\r\n");
+    p.data();
+    p.send("250 done\r\n");
+    p.line();
+    p.send("221 bye\r\n");
+  });
+  auto env = envelope();
+  env.smtputf8 = true;
+  auto at = deliver("127.0.0.1", options(srv.port), env, "Subject: plain\r\n\r\nbody \xc3\xa9\r\n");
+  srv.join();
+  ASSERT_EQ(at.recipients.size(), 2u) << at.session_reply.str();
+  EXPECT_EQ(at.recipients[0].reply.code, 250);
+  EXPECT_NE(srv.log.find("MAIL FROM:<alice@a.test> BODY=8BITMIME\n"), std::string::npos) << srv.log;
+}
+
+TEST(Client, Smtputf8HeaderNeedsTheExtension) {
+  ScriptedServer srv([&](Peer& p) {
+    p.send("220 x\r\n");
+    p.line();
+    p.send("250-x\r\n250 8BITMIME\r\n");
+    p.line();
+  });
+  auto env = envelope();
+  env.smtputf8 = true;
+  auto at = deliver("127.0.0.1", options(srv.port), env, "Subject: caf\xc3\xa9\r\n\r\nbody\r\n");
+  srv.join();
+  EXPECT_TRUE(at.permanent);
+  EXPECT_EQ(at.session_reply.enhanced(), "5.6.7");
+}
+
 TEST(Client, SizeLimitOfThePeer) {
   ScriptedServer srv([&](Peer& p) {
     p.send("220 x\r\n");
