@@ -27,7 +27,15 @@ class Dnsmasq : public ::testing::Test {
   void SetUp() override {
     const char* bin = find_dnsmasq();
     if (!bin) GTEST_SKIP() << "dnsmasq not installed";
-    port_ = 20000 + static_cast<int>(::getpid() % 20000);
+    // A port that another process holds makes dnsmasq exit: then the next candidate is tried.
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      port_ = 20000 + static_cast<int>((::getpid() * 7 + attempt * 7919) % 40000);
+      if (start(bin)) return;
+    }
+    FAIL() << "dnsmasq did not start";
+  }
+
+  bool start(const char* bin) {
     std::string port = "--port=" + std::to_string(port_);
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -36,18 +44,25 @@ class Dnsmasq : public ::testing::Test {
               "--mx-host=mail.test,mx1.mail.test,10", "--mx-host=mail.test,mx2.mail.test,20",
               "--host-record=mx1.mail.test,127.0.0.1", "--host-record=mx2.mail.test,127.0.0.2,::1",
               "--host-record=plain.test,127.0.0.3", "--txt-record=txt.test,v=spf1 -all",
-              "--server=/invalid/", "--local=/test/", static_cast<char*>(nullptr));
+              "--local=/test/", static_cast<char*>(nullptr));
       ::_exit(127);
     }
     ResolverOptions o;
     o.servers = {"127.0.0.1:" + std::to_string(port_)};
-    o.timeout = std::chrono::milliseconds(500);
+    o.timeout = std::chrono::milliseconds(300);
     resolver_ = std::make_unique<AresResolver>(o);
     for (int i = 0; i < 50; ++i) {  // wait until it answers
-      if (resolver_->a("mx1.mail.test").ok()) return;
+      if (resolver_->a("mx1.mail.test").ok()) return true;
+      if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
+        pid_ = -1;
+        return false;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    FAIL() << "dnsmasq did not start";
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    return false;
   }
   void TearDown() override {
     if (pid_ > 0) {
