@@ -66,6 +66,15 @@ std::pair<std::string, std::uint16_t> split_host_port(const std::string& s, std:
   return {host, port};
 }
 
+// The original message for a DSN, or a note when its file cannot be read.
+std::string original_or_note(QueueStore& store, const std::string& id) {
+  try {
+    return store.read_message(id);
+  } catch (const std::exception&) {
+    return "X-Postamt-Note: the original message could not be read from the queue\r\n\r\n";
+  }
+}
+
 }  // namespace
 
 struct Runner::Cached {
@@ -220,14 +229,26 @@ void Runner::attempt(const Job& job, std::unique_ptr<Cached>& cache) {
   for (const auto& r : m->recipients)
     if (r.state == RcptState::Pending && r.domain == job.domain && r.next_attempt <= now) rcpts.push_back(r);
   if (rcpts.empty()) return;
-  std::string raw = store_.read_message(m->id);
 
   std::vector<Outcome> outcomes(rcpts.size());
   auto all = [&](Outcome::Kind kind, const std::string& reply, const std::string& mta = {}) {
     for (auto& o : outcomes) o = Outcome{kind, reply, mta, ""};
   };
 
-  if (hooks_.is_local_domain && hooks_.deliver_local && hooks_.is_local_domain(job.domain)) {
+  std::string raw;
+  bool readable = true;
+  try {
+    raw = store_.read_message(m->id);
+  } catch (const std::exception& e) {
+    // Kept and retried with backoff (an admin can repair or delete it), not retried every second.
+    log::error("queue_file_unreadable", {{"id", m->id}, {"error", e.what()}});
+    all(Outcome::Kind::Temporary, "451 4.3.0 queue file unreadable", hostname_);
+    readable = false;
+  }
+
+  if (!readable) {
+    // nothing to send
+  } else if (hooks_.is_local_domain && hooks_.deliver_local && hooks_.is_local_domain(job.domain)) {
     std::vector<std::string> addrs;
     for (const auto& r : rcpts) addrs.push_back(r.address);
     auto results = hooks_.deliver_local(m->sender, addrs, raw);
@@ -415,7 +436,7 @@ void Runner::bounce(const MessageInfo& m, const std::vector<RecipientInfo>& fail
     in.recipients.push_back(std::move(d));
   }
   if (in.recipients.empty()) return;
-  in.original = store_.read_message(m.id);
+  in.original = original_or_note(store_, m.id);
   send_dsn(m, in);
 }
 
@@ -439,7 +460,7 @@ void Runner::report_success(const MessageInfo& m, const std::vector<std::pair<Re
     d.last_attempt = now_s();
     in.recipients.push_back(std::move(d));
   }
-  in.original = store_.read_message(m.id);
+  in.original = original_or_note(store_, m.id);
   send_dsn(m, in);
 }
 

@@ -304,6 +304,25 @@ TEST_F(RunnerTest, NotifySuccessGetsARelayedReportFromAPeerWithoutDsn) {
   EXPECT_TRUE(bounces().empty());
 }
 
+TEST_F(RunnerTest, UnreadableQueueFileIsRetriedWithBackoffAndBouncedAtExpiry) {
+  auto r = runner(1);
+  std::string id = enqueue({{"bob@b.test", "", ""}});
+  stdfs::remove(store_->message_path(id));
+  r.attempt(Job{id, "b.test"});
+  auto m = store_->get(id);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->recipients[0].last_reply, "451 4.3.0 queue file unreadable");
+  EXPECT_GT(m->recipients[0].next_attempt, std::time(nullptr));
+  config_.max_age_seconds = 0;
+  auto expired = runner(1);
+  store_->flush(id);
+  expired.attempt(Job{id, "b.test"});
+  EXPECT_FALSE(store_->get(id));
+  auto b = bounces();
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_NE(store_->read_message(b[0].id).find("could not be read"), std::string::npos);
+}
+
 TEST_F(RunnerTest, HeldMessagesAreNotAttempted) {
   auto r = runner(1);
   std::string id = enqueue({{"bob@b.test", "", ""}});
