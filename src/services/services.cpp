@@ -90,7 +90,6 @@ void Services::commit(PendingDelivery& pending) {
 }
 
 void Services::write_batch(const std::vector<PendingDelivery*>& batch) {
-  std::lock_guard lock(store_mu_);
   if (batch.size() > 1) {
     std::vector<store::BatchItem> items;
     for (auto* p : batch) items.push_back({p->prepared->message, &p->prepared->meta, p->prepared->targets});

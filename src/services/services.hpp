@@ -1,7 +1,8 @@
 // The services a running server shares between its protocol sessions (DESIGN.md layer 3): the user
 // directory, the mail store, the inbound pipeline, the change bus and auth throttling, opened once
 // by `serve`. Directory and store calls block (SQLite, fsync, password hashing): sessions run them
-// through `co_await offload(...)`. Access is serialised per service, so any thread may call.
+// through `co_await offload(...)`. Any thread may call: the directory is serialised by a lock, the
+// store serialises per account itself (sessions of different users never wait for each other).
 #pragma once
 #include <condition_variable>
 #include <memory>
@@ -29,7 +30,7 @@ class Services {
 
   const config::Config& config() const { return config_; }
 
-  // Runs f(directory::Directory&) / f(store::MailStore&) under that service's lock.
+  // Runs f(directory::Directory&) under the directory lock / f(store::MailStore&) (thread-safe).
   template <class F>
   decltype(auto) with_directory(F&& f) {
     std::lock_guard lock(directory_mu_);
@@ -37,7 +38,6 @@ class Services {
   }
   template <class F>
   decltype(auto) with_store(F&& f) {
-    std::lock_guard lock(store_mu_);
     return f(*store_);
   }
   // Runs f(store) and publishes the Changes it filled in: f(store::MailStore&, store::Changes&).
@@ -49,7 +49,6 @@ class Services {
       store::Changes& changes;
       ~Publish() { bus.publish(changes); }
     } publish{bus_, changes};
-    std::lock_guard lock(store_mu_);
     return f(*store_, changes);
   }
 
@@ -70,7 +69,6 @@ class Services {
   const config::Config& config_;
   std::mutex directory_mu_;
   std::unique_ptr<directory::Directory> directory_;
-  std::mutex store_mu_;
   std::unique_ptr<store::MailStore> store_;
   std::unique_ptr<sasl::CredentialStore> credentials_;
   ChangeBus bus_;

@@ -35,7 +35,7 @@ struct BlobLink {
 
 struct AccountWork {
   AccountId account;
-  std::shared_ptr<sqlite::Database> db;
+  std::optional<SqliteStore::AccountDb> db;
   std::unique_ptr<sqlite::Transaction> tx;
   std::vector<Placement> placements;
   std::vector<BlobLink> blobs;  // one per distinct message of the batch placed in this account
@@ -63,14 +63,14 @@ std::vector<std::vector<Stored>> SqliteStore::deliver_batch(std::span<const Batc
   for (std::size_t i = 0; i < items.size(); ++i) {
     for (const auto& t : items[i].targets) {
       auto it = std::find_if(work.begin(), work.end(), [&](const AccountWork& w) { return w.account == t.account; });
-      if (it == work.end()) it = work.insert(work.end(), AccountWork{t.account, {}, {}, {}, {}, false});
+      if (it == work.end()) it = work.insert(work.end(), AccountWork{t.account, std::nullopt, {}, {}, {}, false});
       it->placements.push_back(Placement{i, &t, normalize_flags(t.flags), {}});
     }
   }
   if (work.empty()) return results;
   // Lock order: ascending account id, so concurrent multi-account deliveries cannot deadlock.
   std::sort(work.begin(), work.end(), [](const AccountWork& a, const AccountWork& b) { return a.account < b.account; });
-  for (auto& w : work) w.db = db(w.account);
+  for (auto& w : work) w.db.emplace(db(w.account));  // ascending: no lock-order deadlock
 
   // Each message written once into DATA/tmp and fsync'd; unlinked when this function returns.
   std::vector<ItemFile> files(items.size());
@@ -93,15 +93,15 @@ std::vector<std::vector<Stored>> SqliteStore::deliver_batch(std::span<const Batc
       // Committed already: take the rows back out as an expunge (they may have been seen, RFC 7162).
       try {
         BlobRemoval removal(layout_.tmp_dir());
-        sqlite::Transaction tx(*w.db);
+        sqlite::Transaction tx(**w.db);
         std::vector<std::string> shas;
         for (const auto& p : w.placements) {
-          auto modseq = index::next_modseq(*w.db, p.mailbox_id);
+          auto modseq = index::next_modseq(**w.db, p.mailbox_id);
           std::uint32_t uid[] = {p.uid};
-          index::remove_messages(*w.db, p.mailbox_id, uid, modseq);
+          index::remove_messages(**w.db, p.mailbox_id, uid, modseq);
         }
         for (const auto& b : w.blobs) shas.push_back(b.sha);
-        stage_unreferenced(*w.db, w.account, shas, removal);
+        stage_unreferenced(**w.db, w.account, shas, removal);
         tx.commit();
         removal.finish();
       } catch (const std::exception& e) {
@@ -111,7 +111,7 @@ std::vector<std::vector<Stored>> SqliteStore::deliver_batch(std::span<const Batc
   };
 
   try {
-    for (auto& w : work) w.tx = std::make_unique<sqlite::Transaction>(*w.db);  // BEGIN IMMEDIATE: the account's write lock
+    for (auto& w : work) w.tx = std::make_unique<sqlite::Transaction>(**w.db);  // BEGIN IMMEDIATE: the account's write lock
     std::vector<std::filesystem::path> dirs;
     for (auto& w : work) {
       for (const auto& p : w.placements) {
@@ -124,18 +124,18 @@ std::vector<std::vector<Stored>> SqliteStore::deliver_batch(std::span<const Batc
     }
     fsync_directories(std::move(dirs));  // once for the whole batch
     for (auto& w : work) {
-      auto insert = w.db->prepare(
+      auto insert = (*w.db)->prepare(
           "INSERT INTO messages(mailbox_id, uid, modseq, internal_date, size, blob, flags, envelope, bodystructure) "
           "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
       for (auto& p : w.placements) {
         const auto& meta = *items[p.item].meta;
         const auto& f = files[p.item];
-        auto row = index::find_mailbox(*w.db, lookup_name(p.target->mailbox));
-        if (!row) row = index::require_mailbox(*w.db, "INBOX");  // contract: fall back to INBOX
+        auto row = index::find_mailbox(**w.db, lookup_name(p.target->mailbox));
+        if (!row) row = index::require_mailbox(**w.db, "INBOX");  // contract: fall back to INBOX
         p.mailbox = row->name;
         p.mailbox_id = row->id;
-        p.uid = index::take_uid(*w.db, row->id);
-        p.modseq = index::next_modseq(*w.db, row->id);
+        p.uid = index::take_uid(**w.db, row->id);
+        p.modseq = index::next_modseq(**w.db, row->id);
         insert.reset();
         insert.bind(1, row->id).bind(2, p.uid).bind(3, p.modseq).bind(4, meta.internal_date).bind(5, f.size);
         insert.bind(6, f.sha).bind(7, join_flags(p.flags)).bind(8, meta.envelope).bind(9, meta.bodystructure);

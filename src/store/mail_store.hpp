@@ -13,6 +13,8 @@
 
 namespace postamt::store {
 
+// Implementations are thread-safe: calls for one account are serialised, calls for different
+// accounts run in parallel (services::Services relies on this).
 class MailStore {
  public:
   virtual ~MailStore() = default;

@@ -55,16 +55,22 @@ std::unique_ptr<MailStore> open_sqlite_store(const std::filesystem::path& data_d
   return std::make_unique<SqliteStore>(data_dir);
 }
 
-std::shared_ptr<sqlite::Database> SqliteStore::db(AccountId account) {
-  std::lock_guard lock(mutex_);
-  if (auto it = dbs_.find(account); it != dbs_.end()) return it->second;
-  auto path = layout_.index_path(account);
-  if (::access(path.c_str(), F_OK) != 0) throw NoSuchAccount("no such account " + std::to_string(account));
-  auto db = std::make_shared<sqlite::Database>(sqlite::Database::open(path.string(), false));
-  index::migrate(*db);
-  if (dbs_.size() >= kMaxOpenIndexes) dbs_.erase(dbs_.begin());  // users keep their shared_ptr alive
-  dbs_.emplace(account, db);
-  return db;
+SqliteStore::AccountDb SqliteStore::db(AccountId account) {
+  std::shared_ptr<OpenIndex> index;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = dbs_.find(account); it != dbs_.end()) {
+      index = it->second;
+    } else {
+      auto path = layout_.index_path(account);
+      if (::access(path.c_str(), F_OK) != 0) throw NoSuchAccount("no such account " + std::to_string(account));
+      index = std::make_shared<OpenIndex>(sqlite::Database::open(path.string(), false));
+      index::migrate(index->db);
+      if (dbs_.size() >= kMaxOpenIndexes) dbs_.erase(dbs_.begin());  // users keep their shared_ptr alive
+      dbs_.emplace(account, index);
+    }
+  }
+  return AccountDb(std::move(index));  // locks outside mutex_, so waiting here never blocks other accounts
 }
 
 void SqliteStore::forget(AccountId account) {

@@ -20,6 +20,26 @@ inline Change make_change(Change::Kind kind, AccountId account, std::string mail
 
 class SqliteStore final : public MailStore {
  public:
+  struct OpenIndex {
+    explicit OpenIndex(sqlite::Database d) : db(std::move(d)) {}
+    sqlite::Database db;
+    std::recursive_mutex mu;  // one thread at a time per account; other accounts run in parallel
+  };
+  // The account's open index, locked for this thread while the handle lives. Every public method
+  // holds one for its whole duration, so the store is thread-safe with per-account serialisation;
+  // multi-account operations take the handles in ascending account order.
+  class AccountDb {
+   public:
+    explicit AccountDb(std::shared_ptr<OpenIndex> index) : index_(std::move(index)), lock_(index_->mu) {}
+    sqlite::Database& operator*() const { return index_->db; }
+    sqlite::Database* operator->() const { return &index_->db; }
+
+   private:
+    std::shared_ptr<OpenIndex> index_;
+    std::unique_lock<std::recursive_mutex> lock_;
+  };
+  // Throws NoSuchAccount if the account was never created.
+
   explicit SqliteStore(std::filesystem::path data_dir) : layout_(std::move(data_dir)) {}
 
   void create_account(AccountId) override;
@@ -48,8 +68,7 @@ class SqliteStore final : public MailStore {
   std::vector<std::uint32_t> claim_recent(AccountId, std::string_view mailbox) override;
 
  private:
-  // The account's open index (cached); throws NoSuchAccount if it was never created.
-  std::shared_ptr<sqlite::Database> db(AccountId account);
+  AccountDb db(AccountId account);
   void forget(AccountId account);
   std::vector<CopiedUid> transfer(AccountId account, std::string_view from, std::span<const std::uint32_t> uids,
                                   std::string_view to, bool move, Changes& out);
@@ -59,7 +78,7 @@ class SqliteStore final : public MailStore {
 
   Layout layout_;
   std::mutex mutex_;  // guards dbs_ only
-  std::map<AccountId, std::shared_ptr<sqlite::Database>> dbs_;
+  std::map<AccountId, std::shared_ptr<OpenIndex>> dbs_;
 };
 
 }  // namespace postamt::store
