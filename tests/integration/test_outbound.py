@@ -87,6 +87,17 @@ def set_config(server, text_fn):
 
 
 @unittest.skipUnless(DNSMASQ, "dnsmasq (Debian dnsmasq-base) is not installed")
+
+def with_queue(text, settings):
+    """Sets `key = value` lines of `settings` in the [queue] section that `postamt init` wrote."""
+    keys = {line.split("=")[0].strip() for line in settings.splitlines() if "=" in line}
+    head, rest = text.split("[queue]\n", 1)
+    end = rest.find("\n[")
+    section, tail = (rest, "") if end < 0 else (rest[:end + 1], rest[end + 1:])
+    kept = [l for l in section.splitlines(keepends=True)
+            if l.startswith("#") or "=" not in l or l.split("=")[0].strip() not in keys]
+    return head + "[queue]\n" + settings + "".join(kept) + tail
+
 class TestOutbound(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -113,11 +124,11 @@ class TestOutbound(unittest.TestCase):
             for s in (cls.a, cls.b):
                 with open(os.path.join(s.data, "tls", "ca.crt")) as f:
                     out.write(f.read())
-        queue = (f'\n[queue]\nremote_port = {cls.a.port("smtp")}\nresolvers = ["127.0.0.1:{cls.dns_port}"]\n'
+        queue = (f'remote_port = {cls.a.port("smtp")}\nresolvers = ["127.0.0.1:{cls.dns_port}"]\n'
                  'dns_timeout_ms = 1000\nretry_initial_seconds = 1\nretry_max_seconds = 2\nmax_age_seconds = 8\n'
                  f'smtp_timeout_seconds = 10\ntls = "verify"\ntls_ca_file = "{bundle}"\n')
         for s in (cls.a, cls.b):
-            set_config(s, lambda t: t + queue)
+            set_config(s, lambda t: with_queue(t, queue))
         cls.a.add_user(ALICE, ALICE_PW)
         cls.b.add_user(BOB, BOB_PW)
         cls.a.start()
@@ -289,10 +300,11 @@ class TestSmarthost(unittest.TestCase):
         cls.s = Postamt(domain="b.test", hostname="mx.b.test")
         cls.s.add_user(BOB, BOB_PW)
         cls.a = Postamt(domain="a.test", hostname="mx.a.test")
-        queue = (f'\n[queue]\nsmarthost = "127.0.0.1:{cls.s.port("submission")}"\nsmarthost_user = "{BOB}"\n'
+        queue = (f'smarthost = "127.0.0.1:{cls.s.port("submission")}"\nsmarthost_user = "{BOB}"\n'
                  f'smarthost_password = "{BOB_PW}"\ntls = "encrypt"\nretry_initial_seconds = 1\n'
                  'smtp_timeout_seconds = 10\n')
-        set_config(cls.a, lambda t: t.replace("relay_networks = []", 'relay_networks = ["127.0.0.0/8"]') + queue)
+        set_config(cls.a, lambda t: with_queue(t.replace("relay_networks = []", 'relay_networks = ["127.0.0.0/8"]'),
+                                               queue))
         cls.s.start()
         cls.a.start()
         cls.ctx = ssl.create_default_context(cafile=os.path.join(cls.s.data, "tls", "ca.crt"))
