@@ -45,6 +45,15 @@ CREATE TABLE expunged (
 ) WITHOUT ROWID;
 CREATE INDEX expunged_modseq ON expunged(mailbox_id, modseq);
 )sql"},
+    {2, R"sql(
+CREATE TABLE sieve_scripts (
+  name TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 0,
+  updated INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX sieve_scripts_one_active ON sieve_scripts(active) WHERE active = 1;
+)sql"},
 };
 
 MailboxRow read_mailbox(sqlite::Statement& st) {
