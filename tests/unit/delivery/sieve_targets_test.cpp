@@ -1,0 +1,82 @@
+// Sieve actions → store targets: INBOX. prefix mapping, fallbacks, discard, flags, unsupported actions.
+#include "delivery/sieve_targets.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace postamt::delivery {
+namespace {
+
+using Kind = sieve::Action::Kind;
+
+MailboxExists has(std::set<std::string> names) {
+  return [names = std::move(names)](std::string_view n) { return names.count(std::string(n)) != 0; };
+}
+
+sieve::Action act(Kind k, std::string mailbox = {}, std::vector<std::string> flags = {}) {
+  sieve::Action a;
+  a.kind = k;
+  a.mailbox = std::move(mailbox);
+  a.flags = std::move(flags);
+  return a;
+}
+
+TEST(MapFileintoMailbox, LiteralNameWins) {
+  auto e = has({"INBOX", "INBOX.KNF", "KNF"});
+  EXPECT_EQ(map_fileinto_mailbox("INBOX.KNF", e), "INBOX.KNF");
+  EXPECT_EQ(map_fileinto_mailbox("KNF", e), "KNF");
+}
+
+TEST(MapFileintoMailbox, InboxDotPrefixMapsOntoHierarchy) {
+  auto e = has({"INBOX", "KNF", "KNF/Kongress", "KNF/Technik"});
+  EXPECT_EQ(map_fileinto_mailbox("INBOX.KNF.Kongress", e), "KNF/Kongress");
+  EXPECT_EQ(map_fileinto_mailbox("inbox.KNF.Technik", e), "KNF/Technik");
+  EXPECT_EQ(map_fileinto_mailbox("INBOX.KNF", e), "KNF");
+}
+
+TEST(MapFileintoMailbox, MissingFallsBackToInbox) {
+  auto e = has({"INBOX", "KNF"});
+  EXPECT_EQ(map_fileinto_mailbox("INBOX.KNF.Kongress", e), "INBOX");
+  EXPECT_EQ(map_fileinto_mailbox("Nowhere", e), "INBOX");
+  EXPECT_EQ(map_fileinto_mailbox("INBOX.", e), "INBOX");
+  EXPECT_EQ(map_fileinto_mailbox("", e), "INBOX");
+  EXPECT_EQ(map_fileinto_mailbox("INBOX", e), "INBOX");
+}
+
+TEST(SieveTargets, KeepFileintoDiscard) {
+  auto e = has({"INBOX", "Lists"});
+  auto d = sieve_targets({act(Kind::FileInto, "Lists", {"\\Seen"}), act(Kind::Keep)}, 7, "INBOX", e);
+  ASSERT_EQ(d.targets.size(), 2u);
+  EXPECT_EQ(d.targets[0].account, 7);
+  EXPECT_EQ(d.targets[0].mailbox, "Lists");
+  EXPECT_EQ(d.targets[0].flags, std::vector<std::string>{"\\Seen"});
+  EXPECT_EQ(d.targets[1].mailbox, "INBOX");
+  EXPECT_TRUE(d.unsupported.empty());
+
+  EXPECT_TRUE(sieve_targets({act(Kind::Discard)}, 7, "INBOX", e).targets.empty());
+  EXPECT_TRUE(sieve_targets({}, 7, "INBOX", e).targets.empty());
+}
+
+TEST(SieveTargets, SameMailboxOnceFirstFlagsWin) {
+  auto e = has({"INBOX"});
+  auto d = sieve_targets({act(Kind::FileInto, "Missing", {"$a"}), act(Kind::Keep, {}, {"$b"})}, 1, "INBOX", e);
+  ASSERT_EQ(d.targets.size(), 1u);
+  EXPECT_EQ(d.targets[0].mailbox, "INBOX");
+  EXPECT_EQ(d.targets[0].flags, std::vector<std::string>{"$a"});
+}
+
+TEST(SieveTargets, UnsupportedActionsKeep) {
+  auto e = has({"INBOX", "Archive"});
+  auto d = sieve_targets({act(Kind::Redirect), act(Kind::Vacation)}, 1, "Archive", e);
+  ASSERT_EQ(d.targets.size(), 1u);
+  EXPECT_EQ(d.targets[0].mailbox, "Archive");
+  EXPECT_EQ(d.unsupported, (std::vector<std::string>{"redirect", "vacation"}));
+  auto r = sieve_targets({act(Kind::Reject), act(Kind::FileInto, "Archive")}, 1, "INBOX", e);
+  ASSERT_EQ(r.targets.size(), 2u);
+  EXPECT_EQ(r.targets[0].mailbox, "Archive");
+  EXPECT_EQ(r.targets[1].mailbox, "INBOX");
+}
+
+}  // namespace
+}  // namespace postamt::delivery
