@@ -21,6 +21,7 @@ int cmd_mailbox(const Argv& args);
 int cmd_queue(const Argv& args);
 int cmd_probe(const Argv& args);
 int cmd_dkim(const Argv& args);
+int cmd_sieve(const Argv& args);
 // `postamt user apop-secret ADDR -c FILE [--password-stdin | --clear]` (POP3 APOP, RFC 1939 §7).
 int user_apop_secret(const Argv& args);
 
