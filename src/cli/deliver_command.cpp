@@ -72,7 +72,7 @@ int cmd_deliver(const Argv& argv) {
   try {
     auto dir = directory::Directory::open(cfg->data_dir);
     auto store = store::open_sqlite_store(cfg->data_dir);
-    delivery::Pipeline pipeline(dir, *store, {cfg->max_message_size, cfg->default_mailbox, cfg->recipient_delimiter});
+    delivery::Pipeline pipeline(dir, *store, {cfg->max_message_size, cfg->default_mailbox, cfg->recipient_delimiter, cfg->data_dir});
     auto result = pipeline.deliver(request, message);
     int code = EX_OK;
     for (const auto& r : result.recipients) {

@@ -29,7 +29,7 @@ const Command kCommands[] = {
     {"probe", cmd_probe, "probe HOST [--ports LIST] [--timeout S] [--cafile F]   check a mail server's ports and TLS"},
     {"dkim", cmd_dkim, "dkim keygen DOMAIN -c FILE | sign | verify              DKIM keys, signing, checking"},
     {"queue", cmd_queue, "queue list|show|flush|delete|hold|release -c FILE [ID] the outbound queue"},
-    {"sieve", cmd_sieve, "sieve put|get|list|activate|deactivate|delete|rename --user ADDR -c FILE [NAME]  Sieve scripts"},
+    {"sieve", cmd_sieve, "sieve put|get|list|activate|deactivate|delete|rename --user ADDR -c FILE [NAME] | test SCRIPT MESSAGE  Sieve scripts"},
     {"fsck", cmd_fsck, "fsck -c FILE [--repair]                               check message store"},
 };
 

@@ -9,6 +9,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/config_loader.hpp"
+#include "cli/sieve_check.hpp"
 #include "directory/directory.hpp"
 #include "store/sieve_scripts.hpp"
 
@@ -37,6 +38,7 @@ std::size_t expected_names(const std::string& sub) {
 }  // namespace
 
 int cmd_sieve(const Argv& argv) {
+  if (!argv.empty() && argv[0] == "test") return sieve_test(argv);  // needs no config or user
   Args args(argv, {{"-c", "--user"}, {}});
   const auto& pos = args.positional();
   if (pos.empty()) throw UsageError("expected a subcommand: put, get, list, activate, deactivate, delete, rename");
@@ -67,6 +69,10 @@ int cmd_sieve(const Argv& argv) {
       std::string source;
       if (!read_script(source)) {
         std::fprintf(stderr, "postamt sieve: script exceeds %zu octets\n", store::SieveScripts::kMaxScriptSize);
+        return EX_DATAERR;
+      }
+      if (auto errors = sieve_script_errors(source)) {
+        std::fputs(errors->c_str(), stderr);
         return EX_DATAERR;
       }
       scripts.put(pos[1], source);

@@ -7,6 +7,7 @@
 
 #include "common/log.hpp"
 #include "delivery/message_input.hpp"
+#include "delivery/sieve_run.hpp"
 #include "directory/directory.hpp"
 #include "mime/message.hpp"
 #include "store/mail_store.hpp"
@@ -111,6 +112,7 @@ Prepared Pipeline::prepare(const Request& request, std::string_view raw) {
       it->second.push_back(index);
     }
   }
+  if (!options_.data_dir.empty()) run_sieve(prepared, request.envelope_from, parsed);
   if (targets.empty()) return prepared;
 
   prepared.meta.internal_date =
@@ -139,6 +141,31 @@ void Pipeline::fail(Prepared& p, const std::string& error) {
   for (const auto& [account, indexes] : p.recipients_of_account)
     for (size_t i : indexes) p.result.recipients[i].reason = "storage failed: " + error;
   log::error("store_failed", {{"error", error}});
+}
+
+// Each account's active Sieve script replaces its default target with the script's targets (issue 6);
+// a discarded copy is delivered to no mailbox (RFC 5228 §4.3).
+void Pipeline::run_sieve(Prepared& p, const std::string& envelope_from, const mime::Message& parsed) {
+  std::vector<store::Target> targets;
+  for (const auto& t : p.targets) {
+    auto& indexes = p.recipients_of_account[t.account];
+    SieveEnvelope envelope{envelope_from, p.result.recipients[indexes.front()].recipient};
+    auto d = run_active_sieve(options_.data_dir, store_, t.account, p.message, parsed, envelope, t.mailbox);
+    if (!d) {
+      targets.push_back(t);
+      continue;
+    }
+    if (d->targets.empty()) {
+      for (size_t i : indexes) {
+        p.result.recipients[i].status = Status::Delivered;
+        p.result.recipients[i].reason = "discarded by sieve";
+      }
+      p.recipients_of_account.erase(t.account);
+      continue;
+    }
+    targets.insert(targets.end(), d->targets.begin(), d->targets.end());
+  }
+  p.targets = std::move(targets);
 }
 
 const char* to_string(Status status) {

@@ -3,6 +3,7 @@
 // the directory and stored once for all its local recipients. Sieve will run here per recipient.
 #pragma once
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,6 +15,9 @@
 namespace postamt::directory {
 class Directory;
 }
+namespace postamt::mime {
+struct Message;
+}
 namespace postamt::store {
 class MailStore;
 }
@@ -24,6 +28,7 @@ struct Options {
   std::uint64_t max_message_size = 50ull * 1024 * 1024;  // [limits] max_message_size
   std::string default_mailbox = "INBOX";                  // [delivery] default_mailbox
   char recipient_delimiter = '+';                         // [delivery] recipient_delimiter
+  std::filesystem::path data_dir;  // where the accounts' Sieve scripts live; empty = no Sieve
 };
 
 struct Request {
@@ -80,6 +85,8 @@ class Pipeline {
   static void fail(Prepared& prepared, const std::string& error);
 
  private:
+  void run_sieve(Prepared& prepared, const std::string& envelope_from, const mime::Message& parsed);
+
   directory::Directory& directory_;
   store::MailStore& store_;
   Options options_;

@@ -55,9 +55,11 @@ struct Services::PendingDelivery {
 };
 
 delivery::Result Services::deliver(const delivery::Request& request, std::string_view raw_message) {
-  delivery::Options options{config_.max_message_size, config_.default_mailbox, config_.recipient_delimiter};
+  delivery::Options options{config_.max_message_size, config_.default_mailbox, config_.recipient_delimiter,
+                           config_.data_dir};
   delivery::Prepared prepared = with_directory([&](directory::Directory& d) {
-    return delivery::Pipeline(d, *store_, options).prepare(request, raw_message);  // touches no store
+    // Resolves recipients and runs their Sieve scripts (which read mailbox names from the store).
+    return delivery::Pipeline(d, *store_, options).prepare(request, raw_message);
   });
   if (!prepared.targets.empty()) {
     PendingDelivery pending{&prepared};
