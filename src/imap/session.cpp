@@ -16,6 +16,7 @@
 #include "imap/protocol/parser.hpp"
 #include "imap/protocol/sequence_set.hpp"
 #include "imap/protocol/writer.hpp"
+#include "net/session_io.hpp"
 #include "net/errors.hpp"
 #include "sasl/sasl.hpp"
 #include "services/services.hpp"
@@ -139,29 +140,15 @@ Session::Session(net::Connection& conn, services::Services& services)
 
 Session::~Session() { subscription_.reset(); }
 
-asio::awaitable<void> Session::flush() {
-  if (out_.empty()) co_return;
-  std::string data;
-  data.swap(out_);
-  co_await conn_.transport.write(data);
-}
+asio::awaitable<void> Session::flush() { return net::flush(conn_.transport, out_); }
 
-asio::awaitable<void> Session::sleep(std::chrono::milliseconds delay) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  timer.expires_after(delay);
-  co_await timer.async_wait(asio::use_awaitable);
-}
+asio::awaitable<void> Session::sleep(std::chrono::milliseconds delay) { return net::sleep_for(delay); }
 
 asio::awaitable<std::string> Session::read_line() {
   co_await flush();
-  bool too_long = false;
-  try {
-    co_return co_await conn_.reader.read_line();
-  } catch (const net::LineTooLong&) {
-    too_long = true;
-  }
-  if (too_long) throw Bad{"Line too long"};
-  co_return std::string();
+  auto line = co_await net::read_line_within_limit(conn_.reader);
+  if (!line) throw Bad{"Line too long"};
+  co_return std::move(*line);
 }
 
 std::string Session::capabilities() const {

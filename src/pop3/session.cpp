@@ -14,6 +14,7 @@
 #include "common/offload.hpp"
 #include "common/strings.hpp"
 #include "directory/apop_secrets.hpp"
+#include "net/session_io.hpp"
 #include "net/errors.hpp"
 #include "pop3/commands.hpp"
 #include "pop3/protocol/apop.hpp"
@@ -73,29 +74,15 @@ std::string new_apop_timestamp(const std::string& hostname) {
 
 Session::Session(net::Connection& conn, services::Services& services) : conn_(conn), services_(services) {}
 
-asio::awaitable<void> Session::flush() {
-  if (out_.empty()) co_return;
-  std::string data;
-  data.swap(out_);
-  co_await conn_.transport.write(data);
-}
+asio::awaitable<void> Session::flush() { return net::flush(conn_.transport, out_); }
 
-asio::awaitable<void> Session::sleep(std::chrono::milliseconds delay) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  timer.expires_after(delay);
-  co_await timer.async_wait(asio::use_awaitable);
-}
+asio::awaitable<void> Session::sleep(std::chrono::milliseconds delay) { return net::sleep_for(delay); }
 
 asio::awaitable<std::string> Session::read_response_line() {
   co_await flush();
-  bool too_long = false;
-  try {
-    co_return co_await conn_.reader.read_line();
-  } catch (const net::LineTooLong&) {
-    too_long = true;
-  }
-  if (too_long) throw Err{"Response line too long"};
-  co_return std::string();
+  auto line = co_await net::read_line_within_limit(conn_.reader);
+  if (!line) throw Err{"Response line too long"};
+  co_return std::move(*line);
 }
 
 asio::awaitable<void> Session::greet() {

@@ -8,6 +8,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <variant>
 
+#include "net/session_io.hpp"
 #include "net/errors.hpp"
 #include "services/services.hpp"
 #include "smtp/commands.hpp"
@@ -56,29 +57,15 @@ void Session::reply(int code, std::string_view enhanced, std::string_view text) 
   reply(Reply{code, std::string(enhanced), std::string(text)});
 }
 
-asio::awaitable<void> Session::flush() {
-  if (out_.empty()) co_return;
-  std::string data;
-  data.swap(out_);
-  co_await conn_.transport.write(data);
-}
+asio::awaitable<void> Session::flush() { return net::flush(conn_.transport, out_); }
 
-asio::awaitable<void> Session::sleep(std::chrono::milliseconds delay) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  timer.expires_after(delay);
-  co_await timer.async_wait(asio::use_awaitable);
-}
+asio::awaitable<void> Session::sleep(std::chrono::milliseconds delay) { return net::sleep_for(delay); }
 
 asio::awaitable<std::string> Session::read_response_line() {
   co_await flush();
-  bool too_long = false;
-  try {
-    co_return co_await conn_.reader.read_line();
-  } catch (const net::LineTooLong&) {
-    too_long = true;
-  }
-  if (too_long) throw Reply{500, "5.5.6", "Authentication exchange line is too long"};
-  co_return std::string();
+  auto line = co_await net::read_line_within_limit(conn_.reader);
+  if (!line) throw Reply{500, "5.5.6", "Authentication exchange line is too long"};
+  co_return std::move(*line);
 }
 
 void Session::set_helo(std::string name, bool esmtp) {
