@@ -9,17 +9,13 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/directory_errors.hpp"
 #include "cli/config_loader.hpp"
 #include "common/sqlite.hpp"
 #include "directory/directory.hpp"
 
 namespace postamt::cli {
 namespace {
-
-int fail(int code, const std::string& reason) {
-  std::fprintf(stderr, "postamt alias: %s\n", reason.c_str());
-  return code;
-}
 
 std::string joined(const std::vector<std::string>& v) {
   std::string out;
@@ -48,7 +44,7 @@ int run_alias(const std::string& sub, const Args& args, const config::Config& cf
   }
   if (pos.size() != 2) throw UsageError("alias del takes exactly one source");
   if (!directory::Directory::open(cfg.data_dir).remove_alias(pos[1])) {
-    return fail(EX_NOUSER, "no such alias: " + pos[1]);
+    return report_failure("alias", EX_NOUSER, "no such alias: " + pos[1]);
   }
   std::printf("deleted %s\n", pos[1].c_str());
   return EX_OK;
@@ -66,13 +62,9 @@ int cmd_alias(const Argv& argv) {
   }
   auto cfg = load_config_or_report(args.required("-c"), "alias");
   if (!cfg) return EX_CONFIG;
-  try {
+  return run_reporting_directory_errors("alias", [&] {
     return run_alias(sub, args, *cfg);
-  } catch (const directory::Error& e) {
-    return fail(EX_DATAERR, e.what());
-  } catch (const sqlite::Error& e) {
-    return fail(e.busy() ? EX_TEMPFAIL : EX_IOERR, std::string("database: ") + e.what());
-  }
+  });
 }
 
 }  // namespace postamt::cli

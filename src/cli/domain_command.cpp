@@ -7,6 +7,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/directory_errors.hpp"
 #include "cli/config_loader.hpp"
 #include "common/sqlite.hpp"
 #include "directory/address.hpp"
@@ -14,11 +15,6 @@
 
 namespace postamt::cli {
 namespace {
-
-int fail(int code, const std::string& reason) {
-  std::fprintf(stderr, "postamt domain: %s\n", reason.c_str());
-  return code;
-}
 
 std::string one_domain(const Args& args, const std::string& sub) {
   if (args.positional().size() != 2) throw UsageError("domain " + sub + " takes exactly one domain");
@@ -38,7 +34,7 @@ int run_domain(const std::string& sub, const Args& args, const config::Config& c
     std::printf("added %s\n", directory::normalize_domain(name).value_or(name).c_str());
     return EX_OK;
   }
-  if (!dir.remove_domain(name)) return fail(EX_DATAERR, "no such domain: " + name);
+  if (!dir.remove_domain(name)) return report_failure("domain", EX_DATAERR, "no such domain: " + name);
   std::printf("deleted %s\n", directory::normalize_domain(name).value_or(name).c_str());
   return EX_OK;
 }
@@ -55,13 +51,9 @@ int cmd_domain(const Argv& argv) {
   }
   auto cfg = load_config_or_report(args.required("-c"), "domain");
   if (!cfg) return EX_CONFIG;
-  try {
+  return run_reporting_directory_errors("domain", [&] {
     return run_domain(sub, args, *cfg);
-  } catch (const directory::Error& e) {
-    return fail(EX_DATAERR, e.what());
-  } catch (const sqlite::Error& e) {
-    return fail(e.busy() ? EX_TEMPFAIL : EX_IOERR, std::string("database: ") + e.what());
-  }
+  });
 }
 
 }  // namespace postamt::cli

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/args.hpp"
+#include "cli/directory_errors.hpp"
 #include "cli/config_loader.hpp"
 #include "common/sqlite.hpp"
 #include "directory/apop_secrets.hpp"
@@ -17,11 +18,6 @@
 
 namespace postamt::cli {
 namespace {
-
-int apop_fail(int code, const std::string& reason) {
-  std::fprintf(stderr, "postamt user apop-secret: %s\n", reason.c_str());
-  return code;
-}
 
 std::string read_secret_line() {
   std::string line;
@@ -42,10 +38,10 @@ int user_apop_secret(const std::vector<std::string>& argv) {
     throw UsageError("--password-stdin and --clear exclude each other");
   auto cfg = load_config_or_report(args.required("-c"), "user");
   if (!cfg) return EX_CONFIG;
-  try {
+  return run_reporting_directory_errors("user apop-secret", [&] {
     auto dir = directory::Directory::open(cfg->data_dir);
     auto user = dir.find_user(pos[0]);
-    if (!user) return apop_fail(EX_NOUSER, "no such user: " + pos[0]);
+    if (!user) return report_failure("user apop-secret", EX_NOUSER, "no such user: " + pos[0]);
     if (args.flag("--clear")) {
       bool had = directory::clear_apop_secret(dir.database(), user->id);
       std::printf(had ? "APOP secret cleared for %s\n" : "%s had no APOP secret\n", user->address.c_str());
@@ -57,11 +53,7 @@ int user_apop_secret(const std::vector<std::string>& argv) {
     std::printf("APOP secret set for %s\n", user->address.c_str());
     if (generated) std::printf("secret: %s (shown once)\n", secret.c_str());
     return EX_OK;
-  } catch (const directory::Error& e) {
-    return apop_fail(EX_DATAERR, e.what());
-  } catch (const sqlite::Error& e) {
-    return apop_fail(e.busy() ? EX_TEMPFAIL : EX_IOERR, std::string("database: ") + e.what());
-  }
+  });
 }
 
 }  // namespace postamt::cli

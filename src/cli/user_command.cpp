@@ -10,6 +10,7 @@
 #include "cli/account_hooks.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/directory_errors.hpp"
 #include "cli/config_loader.hpp"
 #include "common/sqlite.hpp"
 #include "directory/directory.hpp"
@@ -20,11 +21,6 @@ namespace postamt::cli {
 namespace {
 
 constexpr std::size_t kMaxPasswordLine = 4096;
-
-int fail(int code, const std::string& reason) {
-  std::fprintf(stderr, "postamt user: %s\n", reason.c_str());
-  return code;
-}
 
 // One line from stdin, without its line ending. The password is never echoed or logged.
 std::string read_password_line() {
@@ -76,7 +72,7 @@ int user_del(const Args& args, const config::Config& cfg) {
   std::string address = one_address(args, "del");
   auto dir = directory::Directory::open(cfg.data_dir);
   auto user = dir.find_user(address);
-  if (!user || !dir.remove_user(user->address)) return fail(EX_NOUSER, "no such user: " + address);
+  if (!user || !dir.remove_user(user->address)) return report_failure("user", EX_NOUSER, "no such user: " + address);
   on_user_deleted(cfg.data_dir, user->id);
   std::printf("deleted %s\n", user->address.c_str());
   return EX_OK;
@@ -86,7 +82,7 @@ int user_passwd(const Args& args, const config::Config& cfg) {
   std::string address = one_address(args, "passwd");
   auto dir = directory::Directory::open(cfg.data_dir);
   auto user = dir.find_user(address);
-  if (!user) return fail(EX_NOUSER, "no such user: " + address);
+  if (!user) return report_failure("user", EX_NOUSER, "no such user: " + address);
   bool generated = false;
   std::string password = obtain_password(args, generated);
   dir.set_password(user->address, directory::hash_password(password));
@@ -101,7 +97,7 @@ int user_list(const Args& args, const config::Config& cfg) {
   if (pos.size() > 2) throw UsageError("user list takes at most one domain");
   auto dir = directory::Directory::open(cfg.data_dir);
   std::string domain = pos.size() == 2 ? pos[1] : "";
-  if (!domain.empty() && !dir.is_local_domain(domain)) return fail(EX_DATAERR, "unknown domain " + domain);
+  if (!domain.empty() && !dir.is_local_domain(domain)) return report_failure("user", EX_DATAERR, "unknown domain " + domain);
   for (const auto& u : dir.users(domain)) std::printf("%s\n", u.address.c_str());
   return EX_OK;
 }
@@ -124,15 +120,7 @@ int cmd_user(const Argv& argv) {
   }
   auto cfg = load_config_or_report(args.required("-c"), "user");
   if (!cfg) return EX_CONFIG;
-  try {
-    return fn(args, *cfg);
-  } catch (const directory::NoSuchUser& e) {
-    return fail(EX_NOUSER, e.what());
-  } catch (const directory::Error& e) {
-    return fail(EX_DATAERR, e.what());
-  } catch (const sqlite::Error& e) {
-    return fail(e.busy() ? EX_TEMPFAIL : EX_IOERR, std::string("database: ") + e.what());
-  }
+  return run_reporting_directory_errors("user", [&] { return fn(args, *cfg); });
 }
 
 }  // namespace postamt::cli
