@@ -203,7 +203,7 @@ void Server::run() {
   bool finished = false;
   std::thread watchdog([&] {
     std::unique_lock l(mutex_);
-    if (!cv_.wait_for(l, std::chrono::seconds(5), [&] { return finished; })) {
+    if (!cv_.wait_for(l, std::chrono::seconds(1), [&] { return finished; })) {
       log::warn("stop_forced", {{"reason", "work still pending after drain"}});
       io_.stop();
     }
