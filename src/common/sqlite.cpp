@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <iterator>
+
 namespace postamt::sqlite {
 namespace {
 [[noreturn]] void fail(sqlite3* db, int rc, std::string_view what) {
@@ -27,24 +29,35 @@ Database Database::open(const std::string& path, bool create) {
     throw Error(rc, msg);
   }
   d.path_ = path;
+  d.cache_ = std::make_shared<StatementCache>(kStatementCacheSize);
   sqlite3_extended_result_codes(d.db_, 1);
   sqlite3_busy_timeout(d.db_, 10000);
   d.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
   return d;
 }
 
-Database::Database(Database&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) { o.db_ = nullptr; }
+Database::Database(Database&& o) noexcept : db_(o.db_), path_(std::move(o.path_)), cache_(std::move(o.cache_)) {
+  o.db_ = nullptr;
+}
 Database& Database::operator=(Database&& o) noexcept {
   if (this != &o) {
-    if (db_) sqlite3_close_v2(db_);
+    close();
     db_ = o.db_;
     path_ = std::move(o.path_);
+    cache_ = std::move(o.cache_);
     o.db_ = nullptr;
   }
   return *this;
 }
-Database::~Database() {
+Database::~Database() { close(); }
+
+void Database::close() noexcept {
+  // Idle statements are finalized now; statements still in use finalize themselves later, and
+  // sqlite3_close_v2 keeps the connection as a zombie until they have.
+  if (cache_) cache_->close();
+  cache_.reset();
   if (db_) sqlite3_close_v2(db_);
+  db_ = nullptr;
 }
 
 void Database::exec(std::string_view sql) {
@@ -59,17 +72,68 @@ void Database::exec(std::string_view sql) {
 }
 
 Statement Database::prepare(std::string_view sql) {
+  if (cache_) {
+    if (sqlite3_stmt* idle = cache_->take(sql)) return Statement(db_, idle, cache_);
+  }
   sqlite3_stmt* st = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, nullptr);
   if (rc != SQLITE_OK) fail(db_, rc, "prepare");
-  return Statement(db_, st);
+  // Only a statement compiled from the whole text can be found again by that text; "SELECT 1; SELECT 2"
+  // compiles the first part only, and an empty text none at all.
+  const char* text = st ? sqlite3_sql(st) : nullptr;
+  bool cacheable = cache_ && text && std::string_view(text) == sql;
+  return Statement(db_, st, cacheable ? cache_ : nullptr);
+}
+
+sqlite3_stmt* StatementCache::take(std::string_view sql) {
+  auto it = index_.find(sql);
+  if (it == index_.end()) return nullptr;
+  auto node = it->second;
+  sqlite3_stmt* st = node->st;
+  index_.erase(it);
+  idle_.erase(node);
+  return st;
+}
+
+void StatementCache::give(sqlite3_stmt* st) {
+  if (closed_ || capacity_ == 0) {
+    sqlite3_finalize(st);
+    return;
+  }
+  sqlite3_reset(st);  // its result is the last step's error, already reported
+  sqlite3_clear_bindings(st);
+  idle_.push_front(Idle{sqlite3_sql(st), st});
+  index_.emplace(std::string_view(idle_.front().sql), idle_.begin());
+  if (idle_.size() > capacity_) {
+    auto last = std::prev(idle_.end());
+    auto [from, to] = index_.equal_range(std::string_view(last->sql));
+    for (auto i = from; i != to; ++i)
+      if (i->second == last) {
+        index_.erase(i);
+        break;
+      }
+    sqlite3_finalize(last->st);
+    idle_.erase(last);
+  }
+}
+
+void StatementCache::close() {
+  closed_ = true;
+  index_.clear();
+  for (auto& idle : idle_) sqlite3_finalize(idle.st);
+  idle_.clear();
 }
 
 std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 int Database::changes() const { return sqlite3_changes(db_); }
 
 Statement::~Statement() {
-  if (st_) sqlite3_finalize(st_);
+  if (!st_) return;
+  if (cache_) {
+    cache_->give(st_);
+  } else {
+    sqlite3_finalize(st_);
+  }
 }
 
 Statement& Statement::bind(int i, std::int64_t v) {
