@@ -13,6 +13,7 @@
 #include "common/log.hpp"
 #include "dns/ares_resolver.hpp"
 #include "imap/imap.hpp"
+#include "managesieve/managesieve.hpp"
 #include "net/errors.hpp"
 #include "net/privileges.hpp"
 #include "net/protocol_registry.hpp"
@@ -32,6 +33,7 @@ void register_builtin_protocols(services::Services& services) {
   pop3::register_protocol(services);
   imap::register_protocol(services);
   smtp::register_protocol(services);
+  managesieve::register_protocol(services);
 }
 
 // The outbound queue (DATA/queue) and its delivery workers (docs/queue.md); stopped before services go.

@@ -375,6 +375,17 @@ void load_queue(const Loader& l, const toml::table& t, Config& c) {
   }
 }
 
+void load_managesieve(const Loader& l, const toml::table& t, Config& c) {
+  Section s(l, t, "[managesieve]");
+  s.allow_only({"max_scripts", "max_script_size"});
+  if (auto v = s.integer("max_scripts", 1, 100000)) c.managesieve.max_scripts = static_cast<std::uint32_t>(*v);
+  // The script store keeps at most 1 MiB per script (store::SieveScripts::kMaxScriptSize).
+  if (auto v = s.size("max_script_size", 1)) {
+    if (*v > (1u << 20)) l.fail(*s.node("max_script_size"), "max_script_size in [managesieve] must be at most 1M");
+    c.managesieve.max_script_size = static_cast<std::uint32_t>(*v);
+  }
+}
+
 }  // namespace
 
 Error::Error(std::string file, int line, std::string message)
@@ -466,9 +477,10 @@ Config load(const stdfs::path& file) {
   for (auto&& [k, v] : root) {
     std::string_view key = k.str();
     if (key != "server" && key != "limits" && key != "tls" && key != "listener" && key != "smtp" && key != "delivery" &&
-        key != "queue")
+        key != "queue" && key != "managesieve")
       l.fail(static_cast<int>(k.source().begin.line),
-             "unknown section '" + std::string(key) + "' (known: server, limits, tls, listener, smtp, delivery, queue)");
+             "unknown section '" + std::string(key) +
+                 "' (known: server, limits, tls, listener, smtp, delivery, queue, managesieve)");
   }
   // Order matters: [tls] before [[listener]] (TLS listeners need a certificate).
   if (auto* n = root.get("server")) load_server(l, require_table(l, *n, "server"), c);
@@ -478,6 +490,7 @@ Config load(const stdfs::path& file) {
   if (auto* n = root.get("smtp")) load_smtp(l, require_table(l, *n, "smtp"), c);
   if (auto* n = root.get("delivery")) load_delivery(l, require_table(l, *n, "delivery"), c);
   if (auto* n = root.get("queue")) load_queue(l, require_table(l, *n, "queue"), c);
+  if (auto* n = root.get("managesieve")) load_managesieve(l, require_table(l, *n, "managesieve"), c);
 
   if (c.hostname.empty()) c.hostname = system_hostname();
   std::error_code ec;
@@ -630,6 +643,12 @@ std::string default_file(const InitOptions& opts) {
   line("# Per-domain TLS policy overriding `tls`:");
   line("# [queue.tls_policy]");
   line("# \"example.org\" = \"verify\"");
+  line("");
+  line("[managesieve]");
+  line("# Sieve scripts one user may keep (ManageSieve answers NO (QUOTA/MAXSCRIPTS) beyond it).");
+  line("max_scripts = " + std::to_string(d.managesieve.max_scripts));
+  line("# Largest script, in bytes or with a K/M suffix; at most 1M (NO (QUOTA/MAXSIZE) beyond it).");
+  line("max_script_size = \"" + std::to_string(d.managesieve.max_script_size >> 10) + "K\"");
   line("");
   line("[delivery]");
   line("# Mailbox that mail goes to when no filter files it elsewhere.");

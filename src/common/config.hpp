@@ -60,6 +60,12 @@ struct QueueConfig {
   std::filesystem::path tls_ca_file;             // trust store for "verify" ("" = the system's)
 };
 
+// [managesieve]: per-user Sieve script limits enforced by ManageSieve (docs/managesieve.md).
+struct ManageSieveConfig {
+  std::uint32_t max_scripts = 32;            // scripts one user may store (RFC 5804 QUOTA/MAXSCRIPTS)
+  std::uint32_t max_script_size = 64 * 1024; // octets of one script (QUOTA/MAXSIZE)
+};
+
 struct Config {
   std::filesystem::path file;      // the config file itself (absolute)
   std::filesystem::path data_dir;  // [server] data_dir, absolute (relative paths are to the config file)
@@ -90,6 +96,7 @@ struct Config {
   char recipient_delimiter = '+';               // user+tag@domain delivers to user
 
   QueueConfig queue;                            // [queue]
+  ManageSieveConfig managesieve;                // [managesieve]
 };
 
 // Loads and validates; throws config::Error.

@@ -15,7 +15,10 @@ void run_include(Interpreter& in, const Node& n) {
     if (n.has("optional")) return;
     in.fail(n, "included script \"" + name + "\" does not exist");
   }
-  if (n.has("once") && !in.included_once.insert(key).second) return;
+  // §3.2: :once skips a script already included at any other point, with or without :once (the
+  // differential test against Pigeonhole found us counting only :once includes).
+  const bool first_time = in.included_once.insert(key).second;
+  if (n.has("once") && !first_time) return;
   if (in.include_depth >= 16) in.fail(n, "includes nested too deeply");
   ++in.include_depth;
   in.run_script(*it->second);

@@ -75,7 +75,7 @@ class Interpreter {
   const MessageContext& msg;
   RuntimeEnvironment& env;
   const ExecuteLimits& limits;
-  std::set<std::string> included_once;  // RFC 6609 :once
+  std::set<std::string> included_once;  // RFC 6609 §3.2: every script included so far (for :once)
   std::size_t include_depth = 0;
 
  private:
