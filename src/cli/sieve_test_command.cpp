@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -58,6 +59,29 @@ std::string describe(const sieve::Action& a) {
   return line;
 }
 
+// RFC 6609 §3.2: personal scripts are NAME.sieve in --include-dir, global ones in --global-dir.
+sieve::IncludeResolver include_resolver(std::string personal_dir, std::string global_dir) {
+  return [personal_dir, global_dir](std::string_view name, bool global) -> std::optional<std::string> {
+    const std::string& dir = global ? global_dir : personal_dir;
+    if (dir.empty() || name.find('/') != std::string_view::npos) return std::nullopt;
+    return read_file((std::filesystem::path(dir) / (std::string(name) + ".sieve")).string(), 1 << 20);
+  };
+}
+
+// The local zone's offset from UTC at `t` (RFC 5260 §4.2: date tests without :zone use local time).
+int local_zone_minutes(std::time_t t) {
+  std::tm tm{};
+  if (!localtime_r(&t, &tm)) return 0;
+  return static_cast<int>(tm.tm_gmtoff / 60);
+}
+
+std::string bounded_number(const Args& args, const std::string& option, long max) {
+  std::string v = args.get_or(option, "0");
+  if (v.empty() || v.size() > 3 || v.find_first_not_of("0123456789") != std::string::npos || std::stol(v) > max)
+    throw UsageError(option + " takes a number from 0 to " + std::to_string(max));
+  return std::to_string(std::stol(v));
+}
+
 }  // namespace
 
 std::optional<std::string> sieve_script_errors(std::string_view source) {
@@ -67,16 +91,29 @@ std::optional<std::string> sieve_script_errors(std::string_view source) {
 }
 
 int sieve_test(const Argv& argv) {
-  Args args(argv, {{"--envelope-from", "--envelope-to"}, {}});
+  Args args(argv, {{"--envelope-from", "--envelope-to", "--include-dir", "--global-dir", "--spamtest",
+                    "--spamtest-percent", "--virustest", "--now"},
+                   {}});
   const auto& pos = args.positional();
   if (pos.size() != 3 || pos[0] != "test") throw UsageError("usage: sieve test SCRIPT MESSAGE");
+  const std::string spamtest = bounded_number(args, "--spamtest", 10);
+  const std::string spamtest_percent = bounded_number(args, "--spamtest-percent", 100);
+  const std::string virustest = bounded_number(args, "--virustest", 5);
+  std::time_t now = std::time(nullptr);
+  if (auto n = args.get("--now")) {
+    if (n->empty() || n->size() > 12 || n->find_first_not_of("0123456789") != std::string::npos)
+      throw UsageError("--now takes a Unix time");
+    now = static_cast<std::time_t>(std::stoll(*n));
+  }
   auto source = read_file(pos[1], 1 << 20);
   auto message = read_file(pos[2], kMaxMessage);
   if (!source || !message) {
     std::fprintf(stderr, "postamt sieve: cannot read %s\n", (!source ? pos[1] : pos[2]).c_str());
     return EX_NOINPUT;
   }
-  auto compiled = sieve::compile(*source);
+  sieve::CompileOptions options;
+  options.include_resolver = include_resolver(args.get_or("--include-dir", ""), args.get_or("--global-dir", ""));
+  auto compiled = sieve::compile(*source, options);
   if (auto* errors = std::get_if<std::vector<sieve::Error>>(&compiled)) {
     std::fputs(sieve::format_errors(*errors).c_str(), stderr);
     return EX_DATAERR;
@@ -85,7 +122,11 @@ int sieve_test(const Argv& argv) {
   sieve::MessageContext ctx{*message, parsed};
   ctx.envelope_from = args.get_or("--envelope-from", "");
   ctx.envelope_to = args.get_or("--envelope-to", "");
-  ctx.now = static_cast<std::int64_t>(std::time(nullptr));
+  ctx.now = static_cast<std::int64_t>(now);
+  ctx.local_zone_offset_minutes = local_zone_minutes(now);
+  ctx.spamtest_value = spamtest;
+  ctx.spamtest_percent = spamtest_percent;
+  ctx.virustest_value = virustest;
   if (!ctx.envelope_to.empty()) ctx.user_addresses = {ctx.envelope_to};
   sieve::NullEnvironment env;
   auto result = sieve::execute(*std::get<std::shared_ptr<const sieve::Script>>(compiled), ctx, env);
