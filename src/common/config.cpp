@@ -94,6 +94,13 @@ class Section {
     return v;
   }
 
+  std::optional<bool> boolean(std::string_view key) const {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (!n->is_boolean()) wrong_type(*n, key, "true or false");
+    return n->as_boolean()->get();
+  }
+
   // A path, resolved against the config file's directory.
   std::optional<stdfs::path> path(std::string_view key) const {
     auto s = string(key);
@@ -386,6 +393,25 @@ void load_managesieve(const Loader& l, const toml::table& t, Config& c) {
   }
 }
 
+void load_mailauth(const Loader& l, const toml::table& t, Config& c) {
+  Section s(l, t, "[mailauth]");
+  s.allow_only({"inbound", "dmarc_enforce", "junk_mailbox", "dkim_sign"});
+  auto& m = c.mailauth;
+  if (auto v = s.boolean("inbound")) m.inbound = *v;
+  if (auto v = s.boolean("dkim_sign")) m.dkim_sign = *v;
+  if (auto v = s.string("dmarc_enforce")) {
+    if (*v != "reject" && *v != "quarantine-only" && *v != "none")
+      l.fail(*s.node("dmarc_enforce"), "dmarc_enforce in [mailauth] must be \"reject\", \"quarantine-only\" or \"none\"");
+    m.dmarc_enforce = *v;
+  }
+  if (auto v = s.string("junk_mailbox")) {
+    bool ok = !v->empty() && v->size() <= 255;
+    for (unsigned char ch : *v) ok = ok && ch >= 0x20 && ch != 0x7f;
+    if (!ok) l.fail(*s.node("junk_mailbox"), "junk_mailbox must be a mailbox name (1..255 printable characters)");
+    m.junk_mailbox = *v;
+  }
+}
+
 }  // namespace
 
 Error::Error(std::string file, int line, std::string message)
@@ -477,10 +503,10 @@ Config load(const stdfs::path& file) {
   for (auto&& [k, v] : root) {
     std::string_view key = k.str();
     if (key != "server" && key != "limits" && key != "tls" && key != "listener" && key != "smtp" && key != "delivery" &&
-        key != "queue" && key != "managesieve")
+        key != "queue" && key != "mailauth" && key != "managesieve")
       l.fail(static_cast<int>(k.source().begin.line),
              "unknown section '" + std::string(key) +
-                 "' (known: server, limits, tls, listener, smtp, delivery, queue, managesieve)");
+                 "' (known: server, limits, tls, listener, smtp, delivery, queue, mailauth, managesieve)");
   }
   // Order matters: [tls] before [[listener]] (TLS listeners need a certificate).
   if (auto* n = root.get("server")) load_server(l, require_table(l, *n, "server"), c);
@@ -490,6 +516,7 @@ Config load(const stdfs::path& file) {
   if (auto* n = root.get("smtp")) load_smtp(l, require_table(l, *n, "smtp"), c);
   if (auto* n = root.get("delivery")) load_delivery(l, require_table(l, *n, "delivery"), c);
   if (auto* n = root.get("queue")) load_queue(l, require_table(l, *n, "queue"), c);
+  if (auto* n = root.get("mailauth")) load_mailauth(l, require_table(l, *n, "mailauth"), c);
   if (auto* n = root.get("managesieve")) load_managesieve(l, require_table(l, *n, "managesieve"), c);
 
   if (c.hostname.empty()) c.hostname = system_hostname();
@@ -630,7 +657,7 @@ std::string default_file(const InitOptions& opts) {
   line("smarthost_user = " + toml_string(d.queue.smarthost_user));
   line("# Its password.");
   line("smarthost_password = " + toml_string(d.queue.smarthost_password));
-  line("# DNS servers to ask (\"address\" or \"address:port\"); empty: those of /etc/resolv.conf.");
+  line("# DNS servers to ask, also for mail authentication (\"address\" or \"address:port\"); empty: /etc/resolv.conf.");
   line("resolvers = []");
   line("# Milliseconds per DNS try.");
   line("dns_timeout_ms = " + std::to_string(d.queue.dns_timeout_ms));
@@ -649,6 +676,17 @@ std::string default_file(const InitOptions& opts) {
   line("max_scripts = " + std::to_string(d.managesieve.max_scripts));
   line("# Largest script, in bytes or with a K/M suffix; at most 1M (NO (QUOTA/MAXSIZE) beyond it).");
   line("max_script_size = \"" + std::to_string(d.managesieve.max_script_size >> 10) + "K\"");
+  line("");
+  line("[mailauth]");
+  line("# Check SPF, DKIM and DMARC of mail arriving on the MX port and add Authentication-Results (docs/mailauth.md).");
+  line(std::string("inbound = ") + (d.mailauth.inbound ? "true" : "false"));
+  line("# What a failing DMARC policy may do: \"reject\" (p=reject refused with 550, p=quarantine to junk_mailbox),");
+  line("# \"quarantine-only\" (both to junk_mailbox) or \"none\" (only recorded in Authentication-Results).");
+  line("dmarc_enforce = " + toml_string(d.mailauth.dmarc_enforce));
+  line("# Mailbox for quarantined mail.");
+  line("junk_mailbox = " + toml_string(d.mailauth.junk_mailbox));
+  line("# DKIM-sign submitted mail of local domains with every key in DATA/dkim/<domain>/ (postamt dkim keygen).");
+  line(std::string("dkim_sign = ") + (d.mailauth.dkim_sign ? "true" : "false"));
   line("");
   line("[delivery]");
   line("# Mailbox that mail goes to when no filter files it elsewhere.");

@@ -66,6 +66,14 @@ struct ManageSieveConfig {
   std::uint32_t max_script_size = 64 * 1024; // octets of one script (QUOTA/MAXSIZE)
 };
 
+// [mailauth]: inbound SPF/DKIM/DMARC on the MX port and DKIM signing of outbound mail (docs/mailauth.md).
+struct MailauthConfig {
+  bool inbound = true;                  // check mail arriving on the MX port, add Authentication-Results
+  std::string dmarc_enforce = "reject"; // reject | quarantine-only | none: what a failing DMARC p= may do
+  std::string junk_mailbox = "Junk";    // where p=quarantine files the message
+  bool dkim_sign = true;                // sign submitted mail of local domains with DATA/dkim/<domain>/*.key
+};
+
 struct Config {
   std::filesystem::path file;      // the config file itself (absolute)
   std::filesystem::path data_dir;  // [server] data_dir, absolute (relative paths are to the config file)
@@ -96,6 +104,7 @@ struct Config {
   char recipient_delimiter = '+';               // user+tag@domain delivers to user
 
   QueueConfig queue;                            // [queue]
+  MailauthConfig mailauth;                      // [mailauth]
   ManageSieveConfig managesieve;                // [managesieve]
 };
 
