@@ -1,12 +1,16 @@
 // postamt deliver -c FILE --to ADDR [--to ADDR...] [--from ADDR] [--mailbox NAME]: local delivery
 // agent. Reads one RFC 5322 message on stdin and delivers it through the inbound pipeline.
 // Exit codes follow sysexits.h so any MTA can use it: 0 delivered (durably), 67 unknown user,
-// 65 not a message, 69 too big, 75 temporary failure (try again), 78 bad config.
+// 65 not a message, 69 too big, 75 temporary failure (try again), 77 rejected by the user's Sieve
+// script (reason on stderr; as dovecot-lda -e does: the MTA bounces with it), 78 bad config.
+// Mail delivery sets off (Sieve redirect, vacation, rejection notices, remote alias targets) goes
+// into the queue at DATA/queue; a running server's queue runner sends it.
 #include <sysexits.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include "cli/args.hpp"
@@ -16,6 +20,7 @@
 #include "delivery/message_input.hpp"
 #include "delivery/pipeline.hpp"
 #include "directory/directory.hpp"
+#include "queue/store.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace postamt::cli {
@@ -42,9 +47,20 @@ int exit_code(delivery::Status s) {
     case delivery::Status::NotLocal: return EX_NOUSER;
     case delivery::Status::TooBig: return EX_UNAVAILABLE;
     case delivery::Status::BadMessage: return EX_DATAERR;
-    case delivery::Status::TempFailure: return EX_TEMPFAIL;
+    case delivery::Status::TempFailure:
+    case delivery::Status::OverQuota: return EX_TEMPFAIL;
+    case delivery::Status::OverQuotaPermanent: return EX_CANTCREAT;  // as dovecot-lda for a full mailbox
+    case delivery::Status::Rejected: return EX_NOPERM;
   }
   return EX_SOFTWARE;
+}
+queue::NewMessage queued(const delivery::Outgoing& o) {
+  queue::NewMessage m;
+  m.sender = o.sender;
+  for (const auto& r : o.recipients) m.recipients.push_back({r, {}, {}});
+  m.bounce = o.notice;
+  if (o.eight_bit()) m.body = "8BITMIME";
+  return m;
 }
 }  // namespace
 
@@ -71,8 +87,21 @@ int cmd_deliver(const Argv& argv) {
   request.envelope_from = from ? *from : delivery::leading_return_path(message).value_or("MAILER-DAEMON");
   try {
     auto dir = directory::Directory::open(cfg->data_dir);
-    auto store = store::open_sqlite_store(cfg->data_dir);
-    delivery::Pipeline pipeline(dir, *store, {cfg->max_message_size, cfg->default_mailbox, cfg->recipient_delimiter, cfg->data_dir});
+    auto store = store::open_sqlite_store(cfg->data_dir, store::store_options(*cfg));
+    delivery::Options options;
+    options.over_quota_permanent = cfg->quota.permanent;
+    options.max_message_size = cfg->max_message_size;
+    options.default_mailbox = cfg->default_mailbox;
+    options.recipient_delimiter = cfg->recipient_delimiter;
+    options.data_dir = cfg->data_dir;
+    options.hostname = cfg->hostname;
+    std::unique_ptr<queue::QueueStore> outbound;  // opened when something is to be queued
+    options.enqueue = [&outbound, &cfg](const delivery::Outgoing& o) {
+      if (!outbound) outbound = std::make_unique<queue::QueueStore>(cfg->data_dir / "queue");
+      return outbound->enqueue(queued(o), o.message);
+    };
+    request.reject_reply = delivery::RejectReply::IfAllRefuse;
+    delivery::Pipeline pipeline(dir, *store, options);
     auto result = pipeline.deliver(request, message);
     int code = EX_OK;
     for (const auto& r : result.recipients) {

@@ -67,7 +67,10 @@ std::unique_ptr<Outbound> start_queue(const config::Config& cfg, services::Servi
       K kind = r.status == delivery::Status::Delivered     ? K::Delivered
                : r.status == delivery::Status::TempFailure ? K::Temporary
                                                            : K::Permanent;
-      std::string code = kind == K::Delivered ? "250 2.0.0 " : kind == K::Temporary ? "451 4.3.0 " : "550 5.1.1 ";
+      std::string code = kind == K::Delivered                     ? "250 2.0.0 "
+                         : kind == K::Temporary                     ? "451 4.3.0 "
+                         : r.status == delivery::Status::Rejected ? "550 5.7.1 "  // Sieve reject: bounced (RFC 5429)
+                                                                    : "550 5.1.1 ";
       outcomes.push_back({r.recipient, kind, code + delivery::to_string(r.status) + (r.reason.empty() ? "" : ": " + r.reason)});
     }
     return outcomes;

@@ -1,15 +1,19 @@
 // The inbound pipeline: size check, normalisation, refusal of non-mail, one MIME parse, recipient
-// resolution, Return-Path (RFC 5321 §4.4) and one durable store write for all local recipients.
+// resolution, Sieve per account (RFC 5228), Return-Path (RFC 5321 §4.4), one durable store write for
+// all local recipients, then the follow-ups through the outbound queue.
 #include "delivery/pipeline.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <map>
+#include <set>
 
 #include "common/log.hpp"
+#include "common/strings.hpp"
 #include "delivery/message_input.hpp"
+#include "delivery/sieve_messages.hpp"
 #include "delivery/sieve_run.hpp"
 #include "directory/directory.hpp"
-#include "mime/message.hpp"
 #include "store/mail_store.hpp"
 
 namespace postamt::delivery {
@@ -23,6 +27,25 @@ std::string format_size(std::uint64_t bytes) {
   return std::to_string(bytes) + " bytes";
 }
 
+std::int64_t now_s() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+void settle(Prepared& p, const std::vector<std::size_t>& indexes, Status status, const std::string& reason) {
+  for (std::size_t i : indexes) {
+    p.result.recipients[i].status = status;
+    p.result.recipients[i].reason = reason;
+  }
+}
+
+bool any_temporary(const Prepared& p) {
+  return std::any_of(p.result.recipients.begin(), p.result.recipients.end(),
+                     [](const RecipientResult& r) { return r.status == Status::TempFailure; });
+}
+
+bool all_delivered(const Prepared& p, const std::vector<std::size_t>& indexes) {
+  return std::all_of(indexes.begin(), indexes.end(),
+                     [&](std::size_t i) { return p.result.recipients[i].status == Status::Delivered; });
+}
+
 }  // namespace
 
 Pipeline::Pipeline(directory::Directory& directory, store::MailStore& store, Options options)
@@ -30,17 +53,29 @@ Pipeline::Pipeline(directory::Directory& directory, store::MailStore& store, Opt
 
 Result Pipeline::deliver(const Request& request, std::string_view raw) {
   Prepared p = prepare(request, raw);
-  if (p.targets.empty()) return std::move(p.result);
-  try {
-    complete(p, store_.deliver(p.message, p.meta, p.targets, p.result.changes));
-  } catch (const std::exception& e) {
-    fail(p, e.what());
+  if (!p.targets.empty()) {
+    try {
+      complete(p, store_.deliver(p.message, p.meta, p.targets, p.result.changes));
+    } catch (const std::exception& e) {
+      fail(p, e.what());
+    }
   }
+  dispatch(p);
   return std::move(p.result);
 }
 
 Prepared Pipeline::prepare(const Request& request, std::string_view raw) {
+  Prepared p = resolve(request, raw);
+  filter(p);
+  return p;
+}
+
+Prepared Pipeline::resolve(const Request& request, std::string_view raw) {
   Prepared prepared;
+  prepared.over_quota_permanent = options_.over_quota_permanent;
+  prepared.envelope_from = request.envelope_from;
+  prepared.reject_reply = request.reject_reply;
+  prepared.meta.internal_date = request.internal_date != 0 ? request.internal_date : now_s();
   Result& result = prepared.result;
   if (raw.size() > options_.max_message_size) {
     // RFC 3463 5.3.4: message too big for system.
@@ -64,9 +99,9 @@ Prepared Pipeline::prepare(const Request& request, std::string_view raw) {
   message += request.trace_header;
   message += content;
 
-  mime::Message parsed = mime::parse(message);
-  if (parsed.fatal) {
-    fail_all(result, request.recipients, Status::BadMessage, "malformed MIME: " + parsed.fatal_reason);
+  prepared.parsed = mime::parse(message);
+  if (prepared.parsed.fatal) {
+    fail_all(result, request.recipients, Status::BadMessage, "malformed MIME: " + prepared.parsed.fatal_reason);
     return prepared;
   }
 
@@ -74,6 +109,8 @@ Prepared Pipeline::prepare(const Request& request, std::string_view raw) {
   auto& targets = prepared.targets;
   auto& recipients_of_account = prepared.recipients_of_account;
   const std::string mailbox = request.mailbox.value_or(options_.default_mailbox);
+  FollowUp forward;  // alias targets outside our domains: one queued copy, envelope sender kept
+  std::set<std::string> forward_seen;
   for (const auto& rcpt : request.recipients) {
     size_t index = result.recipients.size();
     result.recipients.push_back({rcpt, Status::TempFailure, {}, {}, 0});
@@ -97,29 +134,51 @@ Prepared Pipeline::prepare(const Request& request, std::string_view raw) {
       case directory::Resolution::Status::Local:
         break;
     }
+    bool forwarded = false;
     if (!resolution.remote.empty()) {
-      // Alias targets outside our domains need the outbound queue, which is not in this build yet.
-      log::warn("alias_remote_targets_skipped", {{"to", rcpt}, {"count", resolution.remote.size()}});
+      if (options_.enqueue) {
+        forwarded = true;
+        forward.recipients.push_back(index);
+        if (!forward.message) forward.message = Outgoing{"alias", request.envelope_from, {}, {}, false};
+        for (const auto& r : resolution.remote)
+          if (forward_seen.insert(str::to_lower(r)).second) forward.message->recipients.push_back(r);
+      } else {
+        log::warn("alias_remote_targets_skipped", {{"to", rcpt}, {"count", resolution.remote.size()}});
+      }
     }
     if (resolution.users.empty()) {
+      if (forwarded) {
+        rr.status = Status::Delivered;  // settled by dispatch(): a failed enqueue makes it temporary
+        rr.reason = "forwarded";
+        continue;
+      }
       rr.status = Status::UnknownUser;
       rr.reason = "no local mailbox for this address";
       continue;
     }
     for (const auto& user : resolution.users) {
       auto [it, inserted] = recipients_of_account.try_emplace(user.id);
-      if (inserted) targets.push_back({user.id, mailbox, {}});
+      if (inserted) {
+        targets.push_back({user.id, mailbox, {}});
+        prepared.address_of_account[user.id] = user.address;
+      }
       it->second.push_back(index);
     }
   }
-  if (!options_.data_dir.empty()) run_sieve(prepared, request.envelope_from, parsed);
-  if (targets.empty()) return prepared;
-
-  prepared.meta.internal_date =
-      request.internal_date != 0 ? request.internal_date : static_cast<std::int64_t>(std::time(nullptr));
-  prepared.meta.envelope = mime::envelope(message, parsed);
-  prepared.meta.bodystructure = mime::body_structure(message, parsed, true);
+  if (forward.message) {
+    forward.carries = true;
+    forward.message->message = outgoing_copy(message, "");
+    prepared.follow_ups.push_back(std::move(forward));
+  }
   return prepared;
+}
+
+void Pipeline::filter(Prepared& prepared) {
+  if (prepared.message.empty() || prepared.parsed.fatal) return;
+  if (!options_.data_dir.empty()) run_sieve(prepared);
+  if (prepared.targets.empty()) return;
+  prepared.meta.envelope = mime::envelope(prepared.message, prepared.parsed);
+  prepared.meta.bodystructure = mime::body_structure(prepared.message, prepared.parsed, true);
 }
 
 void Pipeline::complete(Prepared& p, const std::vector<store::Stored>& stored) {
@@ -129,6 +188,12 @@ void Pipeline::complete(Prepared& p, const std::vector<store::Stored>& stored) {
     if (it == p.recipients_of_account.end()) continue;
     for (size_t i : it->second) {
       auto& rr = p.result.recipients[i];
+      if (!s.over_quota.empty()) {
+        // The store kept none of this account's copies (RFC 9208 §3.1: a hard limit).
+        rr.status = p.over_quota_permanent ? Status::OverQuotaPermanent : Status::OverQuota;
+        rr.reason = "mailbox full (" + s.over_quota + " quota)";
+        continue;
+      }
       rr.status = Status::Delivered;
       rr.reason.clear();
       rr.mailbox = s.mailbox;
@@ -144,28 +209,172 @@ void Pipeline::fail(Prepared& p, const std::string& error) {
 }
 
 // Each account's active Sieve script replaces its default target with the script's targets (issue 6);
-// a discarded copy is delivered to no mailbox (RFC 5228 §4.3).
-void Pipeline::run_sieve(Prepared& p, const std::string& envelope_from, const mime::Message& parsed) {
+// a discarded, redirected or rejected copy is delivered to no mailbox (RFC 5228 §4.2-4.3, RFC 5429).
+void Pipeline::run_sieve(Prepared& p) {
+  const std::int64_t now = now_s();
   std::vector<store::Target> targets;
+  std::vector<std::pair<std::vector<std::size_t>, sieve::Action>> rejections;
   for (const auto& t : p.targets) {
-    auto& indexes = p.recipients_of_account[t.account];
-    SieveEnvelope envelope{envelope_from, p.result.recipients[indexes.front()].recipient};
-    auto d = run_active_sieve(options_.data_dir, store_, t.account, p.message, parsed, envelope, t.mailbox);
-    if (!d) {
+    const auto indexes = p.recipients_of_account[t.account];
+    const std::string& user = p.address_of_account[t.account];
+    SieveEnvelope envelope{p.envelope_from, p.result.recipients[indexes.front()].recipient, user};
+    auto o = run_active_sieve(options_.data_dir, store_, t.account, p.message, p.parsed, envelope, t.mailbox, now);
+    if (!o) {
       targets.push_back(t);
       continue;
     }
-    if (d->targets.empty()) {
-      for (size_t i : indexes) {
-        p.result.recipients[i].status = Status::Delivered;
-        p.result.recipients[i].reason = "discarded by sieve";
-      }
+    auto& d = o->disposition;
+    if (d.reject) {
+      // RFC 5429 §2.4: the interpreter allows reject only with discard; nothing is stored.
+      rejections.emplace_back(indexes, *d.reject);
       p.recipients_of_account.erase(t.account);
       continue;
     }
-    targets.insert(targets.end(), d->targets.begin(), d->targets.end());
+    const std::string marker = user.empty() ? envelope.to : user;
+    bool keep_instead = false;
+    if (!d.redirects.empty()) {
+      if (!options_.enqueue) {
+        log::warn("sieve_redirect_unavailable", {{"account", t.account}, {"reason", "no outbound queue"}});
+        keep_instead = true;
+      } else if (redirect_would_loop(p.message, p.parsed, marker)) {
+        // RFC 5228 §10: a message this user already redirected came back; keep it instead.
+        log::warn("sieve_redirect_loop", {{"account", t.account}, {"by", marker}});
+        keep_instead = true;
+      } else {
+        FollowUp f;
+        f.recipients = indexes;
+        f.carries = true;
+        // RFC 5228 §4.2: the envelope sender stays the original one (as Pigeonhole does).
+        f.message = Outgoing{"redirect", p.envelope_from, d.redirects,
+                             outgoing_copy(o->edited.empty() ? p.message : o->edited, marker), false};
+        p.follow_ups.push_back(std::move(f));
+      }
+    }
+    if (keep_instead && std::none_of(d.targets.begin(), d.targets.end(),
+                                     [&](const store::Target& x) { return x.mailbox == t.mailbox; }))
+      d.targets.push_back(t);
+    if (d.vacation && options_.enqueue) {
+      FollowUp f;
+      f.recipients = indexes;
+      f.account = t.account;
+      f.vacation_sender = d.vacation->address;
+      f.vacation_handle = d.vacation->handle;
+      // RFC 5230 §5.1, RFC 3834 §5: sent from the null reverse-path, so it can never loop.
+      f.message = Outgoing{"vacation", "", {d.vacation->address},
+                           vacation_reply(*d.vacation, user, p.message, p.parsed, options_.hostname, now), false};
+      p.follow_ups.push_back(std::move(f));
+    } else if (d.vacation) {
+      log::warn("sieve_vacation_unavailable", {{"account", t.account}, {"reason", "no outbound queue"}});
+    }
+    if (!o->duplicate_ids.empty()) {
+      FollowUp f;
+      f.recipients = indexes;
+      f.account = t.account;
+      f.duplicate_ids = std::move(o->duplicate_ids);
+      p.follow_ups.push_back(std::move(f));
+    }
+    for (const auto& name : d.create) {
+      // RFC 5490 §3.2: fileinto :create makes the mailbox (its parents too); a failure files into
+      // INBOX (the store's fallback for a missing mailbox).
+      try {
+        store_.create_mailbox(t.account, name, "", p.result.changes);
+        log::info("sieve_mailbox_created", {{"account", t.account}, {"mailbox", name}});
+      } catch (const store::MailboxExists&) {
+      } catch (const std::exception& e) {
+        log::warn("sieve_mailbox_create_failed", {{"account", t.account}, {"mailbox", name}, {"error", e.what()}});
+      }
+    }
+    if (d.targets.empty()) {
+      settle(p, indexes, Status::Delivered, d.redirects.empty() ? "discarded by sieve" : "redirected by sieve");
+      p.recipients_of_account.erase(t.account);
+      continue;
+    }
+    targets.insert(targets.end(), d.targets.begin(), d.targets.end());
   }
   p.targets = std::move(targets);
+  if (!rejections.empty()) settle_rejections(p, rejections);
+}
+
+// RFC 5429: in protocol where the caller can refuse per recipient, or (SMTP) when no recipient
+// accepts the message (§2.2 condition 2); otherwise accepted, with an MDN (reject, §2.2.1) or a DSN
+// (ereject, §2.1.2) to the envelope sender — never to the null sender.
+void Pipeline::settle_rejections(Prepared& p,
+                                 const std::vector<std::pair<std::vector<std::size_t>, sieve::Action>>& rejections) {
+  std::set<std::size_t> rejecting;
+  bool all_expressible = true;
+  for (const auto& [indexes, action] : rejections) {
+    rejecting.insert(indexes.begin(), indexes.end());
+    if (!protocol_reason(action)) all_expressible = false;
+  }
+  bool others_accept = false;
+  for (std::size_t i = 0; i < p.result.recipients.size(); ++i) {
+    if (rejecting.count(i)) continue;
+    auto st = p.result.recipients[i].status;
+    if (st == Status::Delivered || st == Status::TempFailure) others_accept = true;
+  }
+  const bool whole = p.reject_reply == RejectReply::IfAllRefuse && !others_accept && all_expressible;
+  for (const auto& [indexes, action] : rejections) {
+    auto reason = protocol_reason(action);
+    bool in_protocol = reason && (p.reject_reply == RejectReply::PerRecipient || whole);
+    const char* kind = action.kind == sieve::Action::Kind::Reject ? "reject" : "ereject";
+    if (in_protocol) {
+      settle(p, indexes, Status::Rejected, *reason);
+      log::info("sieve_rejected", {{"to", p.result.recipients[indexes.front()].recipient}, {"action", kind}});
+      continue;
+    }
+    settle(p, indexes, Status::Delivered, "rejected by sieve");
+    const std::string& rcpt = p.result.recipients[indexes.front()].recipient;
+    if (p.envelope_from.empty()) {
+      log::info("sieve_reject_no_notice", {{"to", rcpt}, {"reason", "null sender"}});  // RFC 5429 §2.1
+      continue;
+    }
+    if (!options_.enqueue) {
+      log::warn("sieve_reject_no_notice", {{"to", rcpt}, {"reason", "no outbound queue"}});
+      continue;
+    }
+    FollowUp f;
+    f.recipients = indexes;
+    f.message = Outgoing{kind, "", {p.envelope_from},
+                         rejection_notice(action, p.envelope_from, rcpt, p.message, p.parsed, options_.hostname, now_s()),
+                         true};
+    p.follow_ups.push_back(std::move(f));
+  }
+}
+
+void Pipeline::dispatch(Prepared& p) {
+  const bool whole = p.reject_reply != RejectReply::PerRecipient;
+  auto send = [&](const FollowUp& f) {
+    std::string id = options_.enqueue(*f.message);
+    log::info("queued_by_delivery", {{"kind", f.message->kind}, {"queue_id", id},
+                                     {"recipients", f.message->recipients.size()}});
+  };
+  // Mail the message carries first: if it cannot be queued its recipients must try again.
+  for (const auto& f : p.follow_ups) {
+    if (!f.carries || !f.message || (whole && any_temporary(p)) || !all_delivered(p, f.recipients)) continue;
+    try {
+      send(f);
+    } catch (const std::exception& e) {
+      log::error("queue_failed", {{"kind", f.message->kind}, {"error", e.what()}});
+      settle(p, f.recipients, Status::TempFailure, f.message->kind + " could not be queued: " + e.what());
+    }
+  }
+  if (whole && any_temporary(p)) return;
+  const std::int64_t now = now_s();
+  for (const auto& f : p.follow_ups) {
+    if (f.carries || !all_delivered(p, f.recipients)) continue;
+    bool sent = false;
+    if (f.message) {
+      try {
+        send(f);
+        sent = true;
+      } catch (const std::exception& e) {
+        log::error("queue_failed", {{"kind", f.message->kind}, {"error", e.what()}});
+      }
+    }
+    if (f.account != 0)
+      record_sieve_tracking(options_.data_dir, f.account, f.duplicate_ids, sent ? f.vacation_sender : "",
+                            f.vacation_handle, now);
+  }
 }
 
 const char* to_string(Status status) {
@@ -176,6 +385,9 @@ const char* to_string(Status status) {
     case Status::TooBig: return "too-big";
     case Status::BadMessage: return "bad-message";
     case Status::TempFailure: return "temporary-failure";
+    case Status::OverQuota: return "over-quota";
+    case Status::OverQuotaPermanent: return "over-quota-permanent";
+    case Status::Rejected: return "rejected";
   }
   return "unknown";
 }

@@ -1,40 +1,75 @@
 // Sieve at delivery (see sieve_run.hpp): RFC 5228 §2.10.6 (errors keep), RFC 5490 mailboxexists
-// through the store, RFC 5232 flags onto the stored copy.
+// through the store, RFC 7352 and RFC 5230 §4.2 tracking through store::SieveTracking.
 #include "delivery/sieve_run.hpp"
-
-#include <ctime>
 
 #include "common/log.hpp"
 #include "sieve/sieve.hpp"
 #include "store/mail_store.hpp"
 #include "store/sieve_scripts.hpp"
+#include "store/sieve_tracking.hpp"
 
 namespace postamt::delivery {
 namespace {
 
 class StoreEnvironment : public sieve::RuntimeEnvironment {
  public:
-  StoreEnvironment(store::MailStore& store, store::AccountId account) : store_(store), account_(account) {}
-  // duplicate (RFC 7352) and vacation tracking are not kept yet: nothing was seen or sent.
-  bool duplicate_seen(std::string_view, std::uint64_t) override { return false; }
-  bool vacation_already_sent(std::string_view, std::string_view, std::uint64_t) override { return false; }
+  StoreEnvironment(const std::filesystem::path& data_dir, store::MailStore& store, store::AccountId account,
+                   std::int64_t now)
+      : data_dir_(data_dir), store_(store), account_(account), now_(now) {}
+
+  bool duplicate_seen(std::string_view id, std::uint64_t seconds) override {
+    auto* t = tracking();
+    return t && guarded([&] { return t->duplicate_seen(id, seconds, now_); });
+  }
+  bool vacation_already_sent(std::string_view sender, std::string_view handle, std::uint64_t seconds) override {
+    auto* t = tracking();
+    return t && guarded([&] { return t->vacation_sent(sender, handle, seconds, now_); });
+  }
   bool mailbox_exists(std::string_view mailbox) override { return store_.mailbox(account_, mailbox).has_value(); }
 
  private:
+  // Tracking that cannot be read counts as "not seen" (a reply too many beats a lost message).
+  store::SieveTracking* tracking() {
+    if (!tracking_ && !failed_) {
+      try {
+        tracking_.emplace(data_dir_, account_);
+      } catch (const std::exception& e) {
+        failed_ = true;
+        log::error("sieve_tracking_failed", {{"account", account_}, {"error", e.what()}});
+      }
+    }
+    return tracking_ ? &*tracking_ : nullptr;
+  }
+  template <class F>
+  bool guarded(F&& f) {
+    try {
+      return f();
+    } catch (const std::exception& e) {
+      log::error("sieve_tracking_failed", {{"account", account_}, {"error", e.what()}});
+      return false;
+    }
+  }
+
+  const std::filesystem::path& data_dir_;
   store::MailStore& store_;
   store::AccountId account_;
+  std::int64_t now_;
+  std::optional<store::SieveTracking> tracking_;
+  bool failed_ = false;
 };
 
-SieveDisposition keep(store::AccountId account, const std::string& default_mailbox) {
-  return {{store::Target{account, default_mailbox, {}}}, {}};
+SieveOutcome keep(store::AccountId account, const std::string& default_mailbox) {
+  SieveOutcome o;
+  o.disposition.targets.push_back(store::Target{account, default_mailbox, {}});
+  return o;
 }
 
 }  // namespace
 
-std::optional<SieveDisposition> run_active_sieve(const std::filesystem::path& data_dir, store::MailStore& store,
-                                                 store::AccountId account, std::string_view message,
-                                                 const mime::Message& parsed, const SieveEnvelope& envelope,
-                                                 const std::string& default_mailbox) {
+std::optional<SieveOutcome> run_active_sieve(const std::filesystem::path& data_dir, store::MailStore& store,
+                                             store::AccountId account, std::string_view message,
+                                             const mime::Message& parsed, const SieveEnvelope& envelope,
+                                             const std::string& default_mailbox, std::int64_t now) {
   std::optional<std::string> source;
   try {
     source = store::SieveScripts(data_dir, account).active_source();
@@ -52,9 +87,10 @@ std::optional<SieveDisposition> run_active_sieve(const std::filesystem::path& da
   sieve::MessageContext ctx{message, parsed};
   ctx.envelope_from = envelope.from;
   ctx.envelope_to = envelope.to;
-  ctx.now = static_cast<std::int64_t>(std::time(nullptr));
+  ctx.now = now;
   ctx.user_addresses = {envelope.to};
-  StoreEnvironment env(store, account);
+  if (!envelope.user.empty() && envelope.user != envelope.to) ctx.user_addresses.push_back(envelope.user);
+  StoreEnvironment env(data_dir, store, account, now);
   sieve::Result result;
   try {
     result = sieve::execute(*script, ctx, env);
@@ -64,10 +100,25 @@ std::optional<SieveDisposition> run_active_sieve(const std::filesystem::path& da
   }
   for (const auto& e : result.errors) log::warn("sieve_runtime_error", {{"account", account}, {"error", e}});
   auto exists = [&](std::string_view m) { return env.mailbox_exists(m); };
-  auto disposition = sieve_targets(result.actions, account, default_mailbox, exists);
-  for (const auto& kind : disposition.unsupported)
-    log::warn("sieve_action_unsupported", {{"account", account}, {"action", kind}});
-  return disposition;
+  SieveOutcome out;
+  out.disposition = sieve_targets(result.actions, account, default_mailbox, exists);
+  out.duplicate_ids = std::move(result.duplicate_ids);
+  if (result.headers_edited) out.edited = sieve::apply_header_edits(message, parsed, result);
+  return out;
+}
+
+void record_sieve_tracking(const std::filesystem::path& data_dir, store::AccountId account,
+                           const std::vector<std::string>& duplicate_ids, std::string_view vacation_sender,
+                           std::string_view vacation_handle, std::int64_t now) {
+  if (duplicate_ids.empty() && vacation_sender.empty()) return;
+  try {
+    store::SieveTracking tracking(data_dir, account);
+    for (const auto& id : duplicate_ids) tracking.record_duplicate(id, now);
+    if (!vacation_sender.empty()) tracking.record_vacation(vacation_sender, vacation_handle, now);
+    tracking.prune(now);
+  } catch (const std::exception& e) {
+    log::error("sieve_tracking_failed", {{"account", account}, {"error", e.what()}});
+  }
 }
 
 }  // namespace postamt::delivery

@@ -1,10 +1,13 @@
 // Runs a recipient's active Sieve script at delivery (issue 6; RFC 5228 §2.10.6: any error → keep)
-// and turns its actions into store targets (sieve_targets.hpp). Not wired into Pipeline yet: calling
-// it needs postamt_sieve among the delivery module's link dependencies (src/CMakeLists.txt).
+// and turns its actions into what delivery does (sieve_targets.hpp). The script's memory — duplicate
+// ids (RFC 7352) and vacation replies sent (RFC 5230 §4.2) — lives in store::SieveTracking.
 #pragma once
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "delivery/sieve_targets.hpp"
@@ -20,15 +23,27 @@ namespace postamt::delivery {
 struct SieveEnvelope {
   std::string from;  // "" = null sender
   std::string to;    // the recipient address that reached this account
+  std::string user;  // the account's own address (vacation: one of the user's addresses)
+};
+
+struct SieveOutcome {
+  SieveDisposition disposition;
+  std::vector<std::string> duplicate_ids;  // RFC 7352 §3.1: record once delivery succeeded
+  std::string edited;                      // editheader (RFC 5293) changed the header: the edited message
 };
 
 // Runs the account's active script (store::SieveScripts in data_dir) against the parsed message.
 // No active script → nullopt (the caller keeps its default target). A script that fails to compile
-// or run, or any storage error, yields keep into default_mailbox and an `event=sieve_error` log line;
-// actions delivery cannot perform yet are kept and logged as `event=sieve_action_unsupported`.
-std::optional<SieveDisposition> run_active_sieve(const std::filesystem::path& data_dir, store::MailStore& store,
-                                                 store::AccountId account, std::string_view message,
-                                                 const mime::Message& parsed, const SieveEnvelope& envelope,
-                                                 const std::string& default_mailbox);
+// or run, or any storage error, yields keep into default_mailbox and an `event=sieve_error` log line.
+std::optional<SieveOutcome> run_active_sieve(const std::filesystem::path& data_dir, store::MailStore& store,
+                                             store::AccountId account, std::string_view message,
+                                             const mime::Message& parsed, const SieveEnvelope& envelope,
+                                             const std::string& default_mailbox, std::int64_t now);
+
+// After a successful delivery: records the duplicate ids and, when a vacation reply was sent, the
+// reply to `vacation_sender` for `vacation_handle` (RFC 5230 §4.2). Errors are logged, not thrown.
+void record_sieve_tracking(const std::filesystem::path& data_dir, store::AccountId account,
+                           const std::vector<std::string>& duplicate_ids, std::string_view vacation_sender,
+                           std::string_view vacation_handle, std::int64_t now);
 
 }  // namespace postamt::delivery

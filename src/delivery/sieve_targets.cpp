@@ -1,7 +1,10 @@
-// Sieve actions → store targets (see sieve_targets.hpp; RFC 5228 §4.1-4.3, RFC 5232 §5-6).
+// Sieve actions → what delivery does (see sieve_targets.hpp; RFC 5228 §4.1-4.3, RFC 5232 §5-6,
+// RFC 5490 §3.2 fileinto :create).
 #include "delivery/sieve_targets.hpp"
 
 #include <algorithm>
+
+#include "common/strings.hpp"
 
 namespace postamt::delivery {
 namespace {
@@ -11,37 +14,28 @@ bool starts_with_inbox_dot(std::string_view name) {
          (name[3] | 0x20) == 'o' && (name[4] | 0x20) == 'x' && name[5] == '.';
 }
 
-const char* kind_name(sieve::Action::Kind k) {
-  switch (k) {
-    case sieve::Action::Kind::Keep: return "keep";
-    case sieve::Action::Kind::FileInto: return "fileinto";
-    case sieve::Action::Kind::Redirect: return "redirect";
-    case sieve::Action::Kind::Discard: return "discard";
-    case sieve::Action::Kind::Reject: return "reject";
-    case sieve::Action::Kind::Ereject: return "ereject";
-    case sieve::Action::Kind::Vacation: return "vacation";
-  }
-  return "unknown";
-}
-
 }  // namespace
 
 std::string map_fileinto_mailbox(std::string_view name, const MailboxExists& exists) {
   if (name.empty()) return "INBOX";
   if (exists(name)) return std::string(name);
   if (starts_with_inbox_dot(name)) {
-    std::string mapped(name.substr(6));
-    std::replace(mapped.begin(), mapped.end(), '.', store::kHierarchyDelimiter);
+    std::string mapped = created_mailbox_name(name);
     if (!mapped.empty() && exists(mapped)) return mapped;
   }
   return "INBOX";
 }
 
+std::string created_mailbox_name(std::string_view name) {
+  if (!starts_with_inbox_dot(name)) return std::string(name);
+  std::string mapped(name.substr(6));
+  std::replace(mapped.begin(), mapped.end(), '.', store::kHierarchyDelimiter);
+  return mapped;
+}
+
 SieveDisposition sieve_targets(const std::vector<sieve::Action>& actions, store::AccountId account,
                                const std::string& default_mailbox, const MailboxExists& exists) {
   SieveDisposition out;
-  bool need_keep = false;
-  std::vector<std::string> keep_flags;
   auto add = [&](std::string mailbox, const std::vector<std::string>& flags) {
     for (const auto& t : out.targets)
       if (t.mailbox == mailbox) return;
@@ -52,22 +46,33 @@ SieveDisposition sieve_targets(const std::vector<sieve::Action>& actions, store:
       case sieve::Action::Kind::Keep:
         add(default_mailbox, a.flags);
         break;
-      case sieve::Action::Kind::FileInto:
-        add(map_fileinto_mailbox(a.mailbox, exists), a.flags);
+      case sieve::Action::Kind::FileInto: {
+        std::string mailbox = map_fileinto_mailbox(a.mailbox, exists);
+        // RFC 5490 §3.2: :create makes a missing mailbox instead of falling back to INBOX.
+        if (a.create && str::iequals(mailbox, "INBOX") && !str::iequals(a.mailbox, "INBOX")) {
+          std::string created = created_mailbox_name(a.mailbox);
+          if (!created.empty() && created.back() != store::kHierarchyDelimiter) {
+            out.create.push_back(created);
+            mailbox = created;
+          }
+        }
+        add(std::move(mailbox), a.flags);
         break;
+      }
       case sieve::Action::Kind::Discard:
         break;
       case sieve::Action::Kind::Redirect:
+        out.redirects.push_back(a.address);
+        break;
       case sieve::Action::Kind::Reject:
       case sieve::Action::Kind::Ereject:
+        out.reject = a;
+        break;
       case sieve::Action::Kind::Vacation:
-        out.unsupported.emplace_back(kind_name(a.kind));
-        if (!need_keep) keep_flags = a.flags;
-        need_keep = true;
+        out.vacation = a;
         break;
     }
   }
-  if (need_keep) add(default_mailbox, keep_flags);
   return out;
 }
 

@@ -1,8 +1,11 @@
 // Services: opening the directory and store of a data directory, and the SASL credential adapter.
 #include "services/services.hpp"
 
+#include <stdexcept>
+
 #include "common/log.hpp"
 #include "directory/password.hpp"
+#include "queue/runner.hpp"
 #include "sasl/scram_secret.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -28,12 +31,27 @@ class DirectoryCredentials : public sasl::CredentialStore {
   Services& services_;
 };
 
+// Mail delivery sets off (Sieve redirect/vacation/notices, remote alias targets) goes into the queue
+// `serve` opened; its runner is woken so local targets arrive at once.
+std::string enqueue_outgoing(const delivery::Outgoing& o) {
+  auto* store = queue::shared_store();
+  if (!store) throw std::runtime_error("no outbound queue");
+  queue::NewMessage m;
+  m.sender = o.sender;
+  for (const auto& r : o.recipients) m.recipients.push_back({r, {}, {}});
+  m.bounce = o.notice;
+  if (o.eight_bit()) m.body = "8BITMIME";
+  std::string id = store->enqueue(m, o.message);
+  if (auto* runner = queue::shared_runner()) runner->wake();
+  return id;
+}
+
 }  // namespace
 
 Services::Services(const config::Config& config)
     : config_(config),
       directory_(std::make_unique<directory::Directory>(directory::Directory::open(config.data_dir))),
-      store_(store::open_sqlite_store(config.data_dir)),
+      store_(store::open_sqlite_store(config.data_dir, store::store_options(config))),
       credentials_(std::make_unique<DirectoryCredentials>(*this)) {}
 
 Services::~Services() = default;
@@ -55,16 +73,25 @@ struct Services::PendingDelivery {
 };
 
 delivery::Result Services::deliver(const delivery::Request& request, std::string_view raw_message) {
-  delivery::Options options{config_.max_message_size, config_.default_mailbox, config_.recipient_delimiter,
-                           config_.data_dir};
-  delivery::Prepared prepared = with_directory([&](directory::Directory& d) {
-    // Resolves recipients and runs their Sieve scripts (which read mailbox names from the store).
-    return delivery::Pipeline(d, *store_, options).prepare(request, raw_message);
-  });
+  delivery::Options options;
+  options.max_message_size = config_.max_message_size;
+  options.default_mailbox = config_.default_mailbox;
+  options.recipient_delimiter = config_.recipient_delimiter;
+  options.data_dir = config_.data_dir;
+  options.hostname = config_.hostname;
+  options.over_quota_permanent = config_.quota.permanent;
+  if (queue::shared_store()) options.enqueue = enqueue_outgoing;
+  delivery::Pipeline pipeline(*directory_, *store_, options);
+  // Only recipient resolution needs the directory lock; Sieve runs after it is released (scripts
+  // read the store and their tracking, never the directory) and before the group-committed write.
+  delivery::Prepared prepared =
+      with_directory([&](directory::Directory&) { return pipeline.resolve(request, raw_message); });
+  pipeline.filter(prepared);
   if (!prepared.targets.empty()) {
     PendingDelivery pending{&prepared};
     commit(pending);
   }
+  pipeline.dispatch(prepared);
   bus_.publish(prepared.result.changes);
   return std::move(prepared.result);
 }

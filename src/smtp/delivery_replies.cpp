@@ -18,6 +18,12 @@ Reply recipient_reply(const delivery::RecipientResult& r, std::string_view id) {
     case Status::NotLocal: return Reply{550, "5.1.2", who + " Not a local domain" + why};
     case Status::TooBig: return Reply{552, "5.3.4", who + " Message too big" + why};
     case Status::BadMessage: return Reply{554, "5.6.0", who + " Message refused" + why};
+    case Status::Rejected:
+      // RFC 5429 §2.5: the script's reason (US-ASCII lines, one reply line each) with 5.7.1.
+      return Reply{550, "5.7.1", who + " " + (r.reason.empty() ? std::string("Message rejected") : r.reason)};
+    case Status::OverQuota:  // RFC 3463 X.2.2 mailbox full; 452: try again later (RFC 5321 §4.2.2)
+      return Reply{452, "4.2.2", who + " Mailbox full, try again later" + why};
+    case Status::OverQuotaPermanent: return Reply{552, "5.2.2", who + " Mailbox full" + why};
     case Status::TempFailure: break;
   }
   return Reply{451, "4.3.0", who + " Temporary failure, try again later" + why};
@@ -26,7 +32,10 @@ Reply recipient_reply(const delivery::RecipientResult& r, std::string_view id) {
 Reply summary_reply(const std::vector<delivery::RecipientResult>& results, std::string_view id) {
   auto is = [](Status st) { return [st](const delivery::RecipientResult& r) { return r.status == st; }; };
   if (results.empty()) return Reply{451, "4.3.0", "Temporary failure, try again later"};
-  if (auto it = std::find_if(results.begin(), results.end(), is(Status::TempFailure)); it != results.end())
+  auto temporary = [](const delivery::RecipientResult& r) {
+    return r.status == Status::TempFailure || r.status == Status::OverQuota;
+  };
+  if (auto it = std::find_if(results.begin(), results.end(), temporary); it != results.end())
     return recipient_reply(*it, id);
   if (std::any_of(results.begin(), results.end(), is(Status::Delivered)))
     return Reply{250, "2.0.0", "Message accepted, id " + std::string(id)};

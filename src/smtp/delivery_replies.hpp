@@ -10,7 +10,8 @@
 namespace postamt::smtp {
 
 // Delivered -> 250 2.0.0, UnknownUser -> 550 5.1.1, NotLocal -> 550 5.1.2, TooBig -> 552 5.3.4,
-// BadMessage -> 554 5.6.0, TempFailure -> 451 4.3.0 (RFC 3463 codes); the text names the recipient.
+// BadMessage -> 554 5.6.0, TempFailure -> 451 4.3.0, Rejected (Sieve, RFC 5429 §2.5) -> 550 5.7.1 with
+// the script's reason (RFC 3463 codes); the text names the recipient.
 protocol::Reply recipient_reply(const delivery::RecipientResult& result, std::string_view id);
 
 // SMTP: 250 when every recipient was delivered, or some were and the others failed permanently (a

@@ -52,7 +52,7 @@ TEST(SieveTargets, KeepFileintoDiscard) {
   EXPECT_EQ(d.targets[0].mailbox, "Lists");
   EXPECT_EQ(d.targets[0].flags, std::vector<std::string>{"\\Seen"});
   EXPECT_EQ(d.targets[1].mailbox, "INBOX");
-  EXPECT_TRUE(d.unsupported.empty());
+  EXPECT_TRUE(d.redirects.empty() && d.create.empty() && !d.vacation && !d.reject);
 
   EXPECT_TRUE(sieve_targets({act(Kind::Discard)}, 7, "INBOX", e).targets.empty());
   EXPECT_TRUE(sieve_targets({}, 7, "INBOX", e).targets.empty());
@@ -66,16 +66,37 @@ TEST(SieveTargets, SameMailboxOnceFirstFlagsWin) {
   EXPECT_EQ(d.targets[0].flags, std::vector<std::string>{"$a"});
 }
 
-TEST(SieveTargets, UnsupportedActionsKeep) {
+TEST(SieveTargets, RedirectVacationRejectAreCarriedOut) {
   auto e = has({"INBOX", "Archive"});
-  auto d = sieve_targets({act(Kind::Redirect), act(Kind::Vacation)}, 1, "Archive", e);
-  ASSERT_EQ(d.targets.size(), 1u);
-  EXPECT_EQ(d.targets[0].mailbox, "Archive");
-  EXPECT_EQ(d.unsupported, (std::vector<std::string>{"redirect", "vacation"}));
-  auto r = sieve_targets({act(Kind::Reject), act(Kind::FileInto, "Archive")}, 1, "INBOX", e);
-  ASSERT_EQ(r.targets.size(), 2u);
-  EXPECT_EQ(r.targets[0].mailbox, "Archive");
-  EXPECT_EQ(r.targets[1].mailbox, "INBOX");
+  auto redirect = act(Kind::Redirect);
+  redirect.address = "a@b.test";
+  auto d = sieve_targets({redirect, act(Kind::Vacation)}, 1, "Archive", e);
+  EXPECT_TRUE(d.targets.empty());  // the interpreter adds Keep when the implicit keep applies
+  EXPECT_EQ(d.redirects, std::vector<std::string>{"a@b.test"});
+  EXPECT_TRUE(d.vacation.has_value());
+  auto r = sieve_targets({act(Kind::Ereject)}, 1, "INBOX", e);
+  ASSERT_TRUE(r.reject.has_value());
+  EXPECT_EQ(r.reject->kind, Kind::Ereject);
+  EXPECT_TRUE(r.targets.empty());
+}
+
+TEST(SieveTargets, FileintoCreateNamesTheMissingMailbox) {
+  auto e = has({"INBOX", "Lists"});
+  auto create = [](std::string name) {
+    auto a = act(Kind::FileInto, std::move(name));
+    a.create = true;
+    return a;
+  };
+  auto d = sieve_targets({create("INBOX.Lists.New"), create("Lists"), create("Other/Sub"), create("INBOX")}, 1,
+                         "INBOX", e);
+  EXPECT_EQ(d.create, (std::vector<std::string>{"Lists/New", "Other/Sub"}));
+  ASSERT_EQ(d.targets.size(), 4u);
+  EXPECT_EQ(d.targets[0].mailbox, "Lists/New");
+  EXPECT_EQ(d.targets[1].mailbox, "Lists");
+  EXPECT_EQ(d.targets[2].mailbox, "Other/Sub");
+  EXPECT_EQ(d.targets[3].mailbox, "INBOX");
+  EXPECT_EQ(created_mailbox_name("inbox.a.b"), "a/b");
+  EXPECT_EQ(created_mailbox_name("a.b"), "a.b");
 }
 
 }  // namespace
