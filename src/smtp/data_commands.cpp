@@ -1,7 +1,9 @@
 // DATA (RFC 5321 §4.1.1.4, §4.5.2 dot-stuffing, strict CRLF against SMTP smuggling) and BDAT
 // (RFC 3030 §2), and the end of a message: size and From: checks, the Received: field (RFC 5321
 // §4.4), one delivery for all local recipients and the reply — one per recipient for LMTP (RFC 2033
-// §4.2), one in all for SMTP, 250 only after the store said Delivered (it fsyncs).
+// §4.2), one in all for SMTP, 250 only after the store said Delivered (it fsyncs). On the MX port:
+// SPF/DKIM/DMARC and Authentication-Results (RFC 8601) with the DMARC disposition (RFC 7489 §6.6);
+// mail that goes out through the queue is DKIM-signed for our domains (RFC 6376 §5).
 #include <algorithm>
 #include <chrono>
 #include <set>
@@ -11,7 +13,11 @@
 
 #include "common/offload.hpp"
 #include "common/strings.hpp"
+#include "dns/ares_resolver.hpp"
+#include "mailauth/authenticate.hpp"
+#include "mailauth/dns_adapter.hpp"
 #include "net/errors.hpp"
+#include "queue/dkim_signing.hpp"
 #include "queue/runner.hpp"
 #include "services/services.hpp"
 #include "smtp/commands.hpp"
@@ -60,6 +66,50 @@ void reply_all(Session& s, const Transaction& t, const Reply& r) {
   }
 }
 
+// Mail authentication waits on DNS for up to kAuthBudget: it runs on a pool of its own so such waits
+// never hold the storage workers of offload() (DESIGN.md "Nothing blocks an I/O thread").
+constexpr std::chrono::seconds kAuthBudget{20};  // RFC 7208 §4.6.4 suggests at least 20 s for SPF
+
+boost::asio::thread_pool& mailauth_pool() {
+  static boost::asio::thread_pool pool(8);
+  return pool;
+}
+
+template <class F>
+asio::awaitable<std::invoke_result_t<F&>> on_mailauth_pool(F fn) {
+  using R = std::invoke_result_t<F&>;
+  auto result = co_await asio::co_spawn(mailauth_pool().get_executor(), detail::run_value<F, R>(std::move(fn)),
+                                        asio::use_awaitable);
+  co_return std::move(*result);
+}
+
+// What the MX port learned about a message (RFC 8601): the field to prepend and what DMARC asks.
+struct InboundAuth {
+  std::string header;
+  mailauth::dmarc::Policy disposition = mailauth::dmarc::Policy::None;
+  bool temporary = false;  // a DKIM or SPF check failed for DNS trouble: a DMARC fail may be wrong
+  std::string summary;  // "dkim=pass spf=pass dmarc=pass" for the log
+};
+
+InboundAuth authenticate_inbound(const config::Config& cfg, const std::string& raw,
+                                 const mailauth::AuthenticationRequest& req) {
+  dns::ResolverOptions ro;
+  ro.servers = cfg.queue.resolvers;
+  ro.timeout = std::chrono::milliseconds(cfg.queue.dns_timeout_ms);
+  mailauth::DnsAdapter resolver(std::make_shared<dns::AresResolver>(ro), Clock::now() + kAuthBudget);
+  auto report = mailauth::authenticate(raw, req, resolver);
+  InboundAuth out;
+  out.header = report.header;
+  out.disposition = report.disposition();
+  out.temporary = report.spf.result == mailauth::spf::Result::TempError;
+  for (const auto& v : report.dkim) out.temporary |= v.result == mailauth::dkim::Result::TempError;
+  std::string dkim = report.dkim.empty() ? "none" : "";
+  for (const auto& v : report.dkim) dkim += (dkim.empty() ? "" : ",") + std::string(mailauth::dkim::to_string(v.result));
+  out.summary = "dkim=" + dkim + " spf=" + mailauth::spf::to_string(report.spf.result) +
+                " dmarc=" + mailauth::dmarc::to_string(report.dmarc.result);
+  return out;
+}
+
 void check_transaction(Session& s, bool bdat) {
   auto& t = s.transaction();
   if (!t) throw Reply{503, "5.5.1", "Need MAIL command first"};
@@ -92,13 +142,52 @@ asio::awaitable<void> finish(Session& s, Transaction t, std::string raw) {
 
   delivery::Request request;
   request.envelope_from = t.from.null ? std::string() : t.from.str();
+  const auto& cfg = s.conn().config;
+  std::string auth_header;
+  if (s.mode() == Mode::Mx && cfg.mailauth.inbound) {
+    // RFC 8601 §5: a field claiming our authserv-id cannot come from outside; ours replaces it.
+    if (std::size_t n = strip_authentication_results(raw, s.hostname()))
+      s.log().info("authentication_results_removed", {{"id", id}, {"count", n}});
+    // Clients we relay for are ours: an authenticated session, or a transaction with remote recipients
+    // (only a client with relay permission gets those accepted). Their mail is not checked.
+    bool relays = s.auth().has_value() ||
+                  std::any_of(t.recipients.begin(), t.recipients.end(), [](const auto& r) { return !r.local; });
+    if (!relays) {
+      mailauth::AuthenticationRequest req;
+      req.authserv_id = s.hostname();
+      req.smtp.ip = s.remote_ip();
+      req.smtp.mail_from = request.envelope_from;
+      req.smtp.helo = s.helo().value_or("");
+      req.smtp.receiver = s.hostname();
+      InboundAuth result;
+      try {
+        // Captures by reference only: GCC 12 mishandles lambdas with captured objects in coroutine frames.
+        result = co_await on_mailauth_pool([&cfg, &raw, &req] { return authenticate_inbound(cfg, raw, req); });
+      } catch (const std::exception& e) {
+        s.log().error("mailauth_failed", {{"id", id}, {"error", e.what()}});
+      }
+      auth_header = result.header;
+      using P = mailauth::dmarc::Policy;
+      P disposition = result.disposition;
+      if (cfg.mailauth.dmarc_enforce == "none") disposition = P::None;
+      if (disposition == P::Reject && cfg.mailauth.dmarc_enforce == "quarantine-only") disposition = P::Quarantine;
+      s.log().info("mailauth", {{"id", id}, {"result", result.summary},
+                                {"action", disposition == P::Reject ? "reject" : disposition == P::Quarantine ? "quarantine" : "none"}});
+      if (disposition == P::Reject && result.temporary) {
+        // RFC 7489 §6.6.2: a check that failed for DNS trouble may pass later; defer, do not refuse.
+        reply_all(s, t, Reply{451, "4.7.5", "DMARC check failed temporarily (DNS), try again later"});
+        co_return;
+      }
+      if (disposition == P::Reject) {
+        // RFC 7489 §6.6.4 / §10.3: the rejection names DMARC.
+        reply_all(s, t, Reply{550, "5.7.1", "Message rejected by the DMARC policy of the From domain"});
+        co_return;
+      }
+      if (disposition == P::Quarantine) request.mailbox = cfg.mailauth.junk_mailbox;
+    }
+  }
   std::set<std::string> seen;
   queue::NewMessage queued = queued_message(t);
-  // RFC 5429 §2.1.2: Sieve rejects per recipient over LMTP; over SMTP in the reply only when no other
-  // recipient takes the message (one already queued for a remote recipient does).
-  request.reject_reply = s.lmtp() ? delivery::RejectReply::PerRecipient
-                         : queued.recipients.empty() ? delivery::RejectReply::IfAllRefuse
-                                                     : delivery::RejectReply::Never;
   for (const auto& r : t.recipients)
     if (r.local && seen.insert(str::to_lower(r.address)).second) request.recipients.push_back(r.address);
   TraceInfo trace;
@@ -112,7 +201,7 @@ asio::awaitable<void> finish(Session& s, Transaction t, std::string raw) {
   if (s.auth()) trace.auth_user = s.auth()->address;
   if (t.recipients.size() == 1) trace.recipient = t.recipients.front().address;
   trace.time = std::time(nullptr);
-  request.trace_header = received_field(trace);
+  request.trace_header = auth_header + received_field(trace);
 
   // Remote recipients: into the durable queue first; 250 only once it is on disk (docs/queue.md).
   std::string queue_id;
@@ -121,7 +210,22 @@ asio::awaitable<void> finish(Session& s, Transaction t, std::string raw) {
     try {
       if (!store) throw std::runtime_error("no outbound queue");
       std::string bytes = request.trace_header + raw;
-      queue_id = co_await offload([store, &queued, &bytes] { return store->enqueue(queued, bytes); });
+      std::filesystem::path dkim_dir = cfg.mailauth.dkim_sign ? cfg.data_dir / "dkim" : std::filesystem::path();
+      queue::DkimSigning signing;
+      queue_id = co_await offload([store, &queued, &bytes, &dkim_dir, &signing] {
+        // Signed once, here, so every attempt and every MX host sees the same signature.
+        if (!dkim_dir.empty()) {
+          signing = queue::dkim_sign(dkim_dir, bytes);
+          bytes.insert(0, signing.fields);
+        }
+        return store->enqueue(queued, bytes);
+      });
+      for (const auto& e : signing.errors) s.log().error("dkim_sign_failed", {{"id", id}, {"error", e}});
+      if (!signing.selectors.empty()) {
+        std::string selectors;
+        for (const auto& sel : signing.selectors) selectors += (selectors.empty() ? "" : ",") + sel;
+        s.log().info("dkim_signed", {{"id", id}, {"domain", signing.domain}, {"selectors", selectors}});
+      }
       if (auto* runner = queue::shared_runner()) runner->wake();
     } catch (const std::exception& e) {
       s.log().error("queue_failed", {{"id", id}, {"error", e.what()}});

@@ -1,4 +1,5 @@
-// Received: trace field formatting (RFC 5321 §4.4, RFC 3848, RFC 6531 §3.7.3, RFC 5322 §3.3 dates).
+// Received: trace field formatting (RFC 5321 §4.4, RFC 3848, RFC 6531 §3.7.3, RFC 5322 §3.3 dates);
+// stripping our own Authentication-Results fields from incoming mail (RFC 8601 §5).
 #include "smtp/trace.hpp"
 
 #include <openssl/rand.h>
@@ -7,6 +8,7 @@
 #include <stdexcept>
 
 #include "common/strings.hpp"
+#include "mailauth/auth_results.hpp"
 
 namespace postamt::smtp {
 namespace {
@@ -60,6 +62,41 @@ std::string rfc5322_date(std::time_t time) {
   // %e pads single-digit days with a space; RFC 5322 §3.3 day = 1*2DIGIT.
   if (auto pos = s.find(",  "); pos != std::string::npos) s.erase(pos + 1, 1);
   return s;
+}
+
+std::size_t strip_authentication_results(std::string& message, std::string_view authserv_id) {
+  constexpr std::string_view kName = "authentication-results";
+  std::size_t removed = 0;
+  std::size_t pos = 0;
+  std::string out;
+  out.reserve(message.size());
+  // One field at a time: its first line and every continuation line (starting with SP or HTAB,
+  // RFC 5322 §2.2.3), until the empty line that ends the header section.
+  while (pos < message.size()) {
+    if (message[pos] == '\r' || message[pos] == '\n') break;  // the empty line: the body follows
+    std::size_t end = pos;
+    do {
+      std::size_t nl = message.find('\n', end);
+      end = nl == std::string::npos ? message.size() : nl + 1;
+    } while (end < message.size() && (message[end] == ' ' || message[end] == '\t'));
+    std::string_view field(message.data() + pos, end - pos);
+    auto colon = field.find(':');
+    bool ours = false;
+    if (colon != std::string_view::npos) {
+      std::string_view name = str::trim(field.substr(0, colon));
+      ours = str::iequals(name, kName) && mailauth::names_authserv_id(field.substr(colon + 1), authserv_id);
+    }
+    if (ours) {
+      ++removed;
+    } else {
+      out.append(field);
+    }
+    pos = end;
+  }
+  if (removed == 0) return 0;
+  out.append(message, pos, std::string::npos);
+  message = std::move(out);
+  return removed;
 }
 
 std::string new_message_id() {

@@ -1,7 +1,9 @@
 // The Received: trace field an SMTP/LMTP server prepends to every message it accepts (RFC 5321 §4.4,
 // with-protocol keywords RFC 3848 and RFC 6531 §3.7.3), with the TLS version and cipher and the
-// authenticated user as comments, and the message id used in logs and replies.
+// authenticated user as comments, and the message id used in logs and replies; removal of incoming
+// Authentication-Results fields that claim our authserv-id (RFC 8601 §5).
 #pragma once
+#include <cstddef>
 #include <ctime>
 #include <string>
 #include <string_view>
@@ -35,6 +37,11 @@ std::string received_field(const TraceInfo& info);
 
 // RFC 5322 §3.3 date-time in local time with its numeric zone: "Tue, 2 Jan 2024 10:00:00 +0100".
 std::string rfc5322_date(std::time_t time);
+
+// Removes from the header section of `message` every Authentication-Results field whose authserv-id is
+// ours (RFC 8601 §5: such a field arriving from outside is forged or stale); returns how many. The
+// body and every other field are left byte for byte.
+std::size_t strip_authentication_results(std::string& message, std::string_view authserv_id);
 
 // 16 hex digits from a CSPRNG, unique enough to find a message in the logs.
 std::string new_message_id();

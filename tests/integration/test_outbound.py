@@ -1,9 +1,13 @@
-"""Outbound delivery end to end (issue 7, without DKIM/SPF): two postamt instances, a.test on 127.0.0.1
-and b.test on 127.0.0.2, deliver to each other by MX through a local dnsmasq started here, over
-STARTTLS with the [queue] TLS policy "verify": TLS required and the peer's certificate verified against
-its MX host name, with both instances' test CAs (from `postamt init`) as the trust store
-(tls_ca_file); a destination that is down is retried with backoff and then bounced (RFC 3464) into
-the sender's INBOX."""
+"""Outbound delivery end to end (issue 7): two postamt instances, a.test on 127.0.0.1 and b.test on
+127.0.0.2, deliver to each other by MX through a local dnsmasq started here, over STARTTLS with the
+[queue] TLS policy "verify": TLS required and the peer's certificate verified against its MX host
+name, with both instances' test CAs (from `postamt init`) as the trust store (tls_ca_file). Each
+instance DKIM-signs its users' mail with keys from `postamt dkim keygen` (published in dnsmasq with
+SPF and DMARC records), and the receiving instance's Authentication-Results shows dkim=pass, spf=pass,
+dmarc=pass; a forged From of a DMARC p=reject domain is refused on port 25, p=quarantine goes to Junk,
+a forged Authentication-Results naming the receiver is removed. A destination that is down is retried
+with backoff and then bounced (RFC 3464) into the sender's INBOX."""
+import imaplib
 import os
 import poplib
 import re
@@ -20,6 +24,7 @@ from harness import Postamt
 
 ALICE, ALICE_PW = "alice@a.test", "alice-password-1"
 BOB, BOB_PW = "bob@b.test", "bob-password-22"
+CAROL, CAROL_PW = "carol@b.test", "carol-password-3"
 DNSMASQ = shutil.which("dnsmasq") or next((p for p in ("/usr/sbin/dnsmasq", "/sbin/dnsmasq") if os.path.exists(p)), None)
 
 
@@ -43,6 +48,29 @@ DNS_RECORDS = [
 ]
 
 
+def txt_record(name, value):
+    """A dnsmasq --txt-record option; values longer than 255 bytes become several character-strings
+    (RFC 1035 §3.3.14), which DKIM and SPF readers concatenate."""
+    return f"--txt-record={name}," + ",".join(value[i:i + 255] for i in range(0, len(value), 255))
+
+
+MAILAUTH_RECORDS = [
+    txt_record("a.test", "v=spf1 ip4:127.0.0.1 -all"),
+    # b's queue connects to a from 127.0.0.1 (the kernel's source address towards 127.0.0.1).
+    txt_record("b.test", "v=spf1 ip4:127.0.0.2 ip4:127.0.0.1 -all"),
+    txt_record("_dmarc.a.test", "v=DMARC1; p=reject"), txt_record("_dmarc.b.test", "v=DMARC1; p=reject"),
+    # q.test asks for quarantine and has no SPF or DKIM: mail "from" it is DMARC fail.
+    txt_record("_dmarc.q.test", "v=DMARC1; p=quarantine"),
+]
+
+
+def keygen(server, domain, kind):
+    """`postamt dkim keygen` for the domain; the (name, value) of the TXT record it prints."""
+    out = server.cli("dkim", "keygen", domain, "--type", kind, check=True).stdout_text
+    m = re.search(r"^(\S+)\. IN TXT (.+)$", out, re.M)
+    return m.group(1), "".join(re.findall(r'"([^"]*)"', m.group(2)))
+
+
 def dns_answers(port):
     """True when a DNS server on 127.0.0.1:port answers an A query for mx.a.test."""
     q = b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x02mx\x01a\x04test\x00\x00\x01\x00\x01"
@@ -58,11 +86,13 @@ def dns_answers(port):
         s.close()
 
 
-def start_dnsmasq(port):
-    """dnsmasq on 127.0.0.1:port serving DNS_RECORDS (and nothing else under .test); None if it fails."""
+def start_dnsmasq(port, extra=()):
+    """dnsmasq on 127.0.0.1:port serving DNS_RECORDS and `extra` (and nothing else under .test); None
+    if it fails."""
     proc = subprocess.Popen([DNSMASQ, "--keep-in-foreground", "--no-resolv", "--no-hosts", "--bind-interfaces",
                              "--listen-address=127.0.0.1", f"--port={port}", "--user=root", "--pid-file=",
-                             "--local=/test/", *DNS_RECORDS], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--local=/test/", *DNS_RECORDS, *extra], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     for _ in range(50):
         if proc.poll() is not None:
             return None
@@ -86,8 +116,6 @@ def set_config(server, text_fn):
         f.write(text_fn(text))
 
 
-@unittest.skipUnless(DNSMASQ, "dnsmasq (Debian dnsmasq-base) is not installed")
-
 def with_queue(text, settings):
     """Sets `key = value` lines of `settings` in the [queue] section that `postamt init` wrote."""
     keys = {line.split("=")[0].strip() for line in settings.splitlines() if "=" in line}
@@ -98,18 +126,24 @@ def with_queue(text, settings):
             if l.startswith("#") or "=" not in l or l.split("=")[0].strip() not in keys]
     return head + "[queue]\n" + settings + "".join(kept) + tail
 
+
+@unittest.skipUnless(DNSMASQ, "dnsmasq (Debian dnsmasq-base) is not installed")
 class TestOutbound(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        cls.a = Postamt(domain="a.test", hostname="mx.a.test")
+        cls.b = Postamt(domain="b.test", hostname="mx.b.test")
+        # DKIM keys: a.test signs with RSA (2048 bits: a record longer than 255 bytes) and Ed25519.
+        cls.dkim_records = dict([keygen(cls.a, "a.test", "rsa"), keygen(cls.a, "a.test", "ed25519"),
+                                 keygen(cls.b, "b.test", "ed25519")])
+        extra = MAILAUTH_RECORDS + [txt_record(n, v) for n, v in cls.dkim_records.items()]
         for _ in range(5):  # another test may take the port between the check and the bind
             cls.dns_port = free_udp_port()
-            cls.dns = start_dnsmasq(cls.dns_port)
+            cls.dns = start_dnsmasq(cls.dns_port, extra)
             if cls.dns:
                 break
         else:
             raise RuntimeError("dnsmasq did not start")
-        cls.a = Postamt(domain="a.test", hostname="mx.a.test")
-        cls.b = Postamt(domain="b.test", hostname="mx.b.test")
         # b listens on 127.0.0.2 with the same port numbers as a, so one remote_port fits both.
         b_offset = cls.b.offset
         cls.b.offset = cls.a.offset
@@ -131,6 +165,7 @@ class TestOutbound(unittest.TestCase):
             set_config(s, lambda t: with_queue(t, queue))
         cls.a.add_user(ALICE, ALICE_PW)
         cls.b.add_user(BOB, BOB_PW)
+        cls.b.add_user(CAROL, CAROL_PW)
         cls.a.start()
         cls.b.start()
         cls.ctx = {}
@@ -188,15 +223,97 @@ class TestOutbound(unittest.TestCase):
         self.assertRegex(got, rb"Received: from mx\.a\.test \(mx\.a\.test \[127\.0\.0\.1\]\)")
         self.assertIn(b"with ESMTPS", got)
         self.assertIn(b"Return-Path: <alice@a.test>", got)
+        # a signed with both keys; b verified both, and SPF and DMARC, and said so (RFC 8601).
+        ar = self.auth_results(got, "mx.b.test")
+        self.assertRegex(ar, r"dkim=pass header\.d=a\.test [^;]*header\.s=postamt header\.a=rsa-sha256")
+        self.assertRegex(ar, r"dkim=pass header\.d=a\.test [^;]*header\.s=postamt-ed25519 header\.a=ed25519-sha256")
+        self.assertIn("spf=pass smtp.mailfrom=alice@a.test", ar)
+        self.assertRegex(ar, r"dmarc=pass .*header\.from=a\.test")
+        self.assertEqual(got.count(b"DKIM-Signature:"), 2)
+        self.assertTrue(self.python_dkim_verifies(got), got[:1500])
         self.assertEqual(self.submit(self.b, BOB, BOB_PW, [ALICE], message("hello alice", BOB, ALICE)), {})
         back = self.wait_for(self.a, ALICE, ALICE_PW, "hello alice")[0]
         self.assertIn(b"with ESMTPS", back)
+        ar = self.auth_results(back, "mx.a.test")
+        self.assertRegex(ar, r"dkim=pass header\.d=b\.test [^;]*header\.a=ed25519-sha256")
+        self.assertIn("spf=pass smtp.mailfrom=bob@b.test", ar)
+        self.assertIn("dmarc=pass", ar)
         # Delivered entries leave the queue.
         deadline = time.time() + 10
         while "0 messages in the queue" not in self.queue_list(self.a) and time.time() < deadline:
             time.sleep(0.2)
         self.assertIn("0 messages in the queue", self.queue_list(self.a))
         self.assertRegex(self.a.server_log(), r"event=queue_attempt .*host=mx\.b\.test .*tls=TLSv1\.[23] verified=1")
+
+    def auth_results(self, msg, authserv_id):
+        """The one Authentication-Results field of the message, unfolded; it must name authserv_id."""
+        fields = re.findall(rb"^Authentication-Results:([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)", msg, re.M)
+        self.assertEqual(len(fields), 1, msg[:2000])
+        value = re.sub(r"\r\n[ \t]+", " ", fields[0].decode()).strip()
+        self.assertTrue(value.startswith(authserv_id + ";"), value)
+        return value
+
+    def python_dkim_verifies(self, msg):
+        """Python's dkim module (python3-dkim) checks every signature against the published keys."""
+        try:
+            import dkim
+        except ImportError:
+            import sys
+            sys.path.append("/usr/lib/python3/dist-packages")
+            try:
+                import dkim
+            except ImportError:
+                return True  # not installed: our own verifier's dkim=pass above must do
+        records = {n.lower(): v for n, v in self.dkim_records.items()}
+
+        def dnsfunc(name, timeout=5):
+            v = records.get(name.decode().rstrip(".").lower())
+            return v.encode() if v else None
+        # The verifier sees the message as b stored it, Received/Authentication-Results on top.
+        d = dkim.DKIM(msg + b"\r\n")  # POP3 lines joined: the last CRLF is missing
+        count = msg.count(b"DKIM-Signature:")
+        return all(d.verify(idx=i, dnsfunc=dnsfunc) for i in range(count))
+
+    def mx_send(self, server, sender, to, msg):
+        """A message to the server's MX port from 127.0.0.1 as an outside MTA would send it."""
+        c = smtplib.SMTP(self.host(server), server.port("smtp"), timeout=20)
+        try:
+            c.ehlo("mx.evil.test")
+            return c.sendmail(sender, [to], msg)
+        finally:
+            c.close()
+
+    def test_dmarc_reject_is_refused_on_the_mx_port(self):
+        forged = message("wire the money", "ceo@a.test", BOB)
+        with self.assertRaises(smtplib.SMTPDataError) as cm:
+            self.mx_send(self.b, "x@evil.test", BOB, forged)
+        self.assertEqual(cm.exception.smtp_code, 550)
+        self.assertIn(b"5.7.1", cm.exception.smtp_error)
+        self.assertIn(b"DMARC", cm.exception.smtp_error)
+        self.assertRegex(self.b.server_log(), r"event=mailauth .*dmarc=fail.* action=reject")
+
+    def test_dmarc_quarantine_goes_to_junk_and_forged_results_are_removed(self):
+        forged = ("Authentication-Results: mx.b.test; dkim=pass header.d=q.test\r\n"
+                  "Authentication-Results: other.example; spf=pass smtp.mailfrom=q.test\r\n"
+                  + message("quarantine me", "news@q.test", CAROL))
+        self.assertEqual(self.mx_send(self.b, "news@q.test", CAROL, forged), {})
+        imap = imaplib.IMAP4(self.host(self.b), self.b.port("imap"), timeout=20)
+        try:
+            imap.starttls(self.ctx[self.b])
+            imap.login(CAROL, CAROL_PW)
+            imap.select("INBOX")
+            self.assertEqual(imap.search(None, "SUBJECT", '"quarantine me"')[1], [b""])
+            imap.select("Junk")
+            nums = imap.search(None, "SUBJECT", '"quarantine me"')[1][0].split()
+            self.assertEqual(len(nums), 1)
+            got = imap.fetch(nums[0], "(BODY.PEEK[HEADER])")[1][0][1]
+        finally:
+            imap.logout()
+        ar = self.auth_results(got.replace(b"Authentication-Results: other.example", b"X-Kept: other.example"),
+                               "mx.b.test")
+        self.assertIn("dkim=none", ar)
+        self.assertIn("dmarc=fail", ar)
+        self.assertIn(b"Authentication-Results: other.example; spf=pass", got)  # not ours: kept
 
     def test_mixed_local_and_remote_recipients(self):
         self.assertEqual(self.submit(self.a, ALICE, ALICE_PW, [BOB, ALICE], message("both", ALICE, BOB)), {})

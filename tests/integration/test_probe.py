@@ -1,5 +1,5 @@
 """`postamt probe` against a running postamt (ports passed explicitly because of the port offset) and,
-when Debian's Dovecot is installed, against Dovecot configured in a temporary directory: the table,
+when installed, against Debian's Dovecot and Postfix configured in temporary directories: the table,
 the certificate block and the problems in plain words."""
 import grp
 import os
@@ -13,6 +13,7 @@ import time
 import unittest
 
 from harness import Postamt
+from test_postfix_interop import POSTFIX, PostfixInstance, free_tcp_port
 
 SERVICES = ("smtp", "submission", "submissions", "pop3", "pop3s", "imap", "imaps", "managesieve")
 
@@ -217,6 +218,54 @@ service pop3-login {{
                             and "LOGINDISABLED" in x for x in p), p)
         self.assertEqual(out.returncode, 1)
         self.assertIn("chain:    valid", text)
+
+
+@unittest.skipUnless(POSTFIX, "postfix is not installed (scripts/install-deps.sh test installs it)")
+class ProbePostfix(unittest.TestCase):
+    """Postfix smtpd with STARTTLS (as on 25 and 587), with implicit TLS (465) and, as a
+    misconfiguration, a port without TLS at all."""
+
+    @classmethod
+    def setUpClass(cls):
+        ports = {name: free_tcp_port("127.0.0.6") for name in ("smtp", "submission", "submissions", "plain")}
+        cls.ports = ports
+        cls.postfix = PostfixInstance("127.0.0.6", {
+            "smtp": (ports["smtp"], "starttls"), "submission": (ports["submission"], "starttls"),
+            "submissions": (ports["submissions"], "implicit"), "plain": (ports["plain"], "none")}).start()
+        cls.helper = Postamt()  # only for the binary's run()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.postfix.cleanup()
+        cls.helper.cleanup()
+
+    def probe(self, ports):
+        return self.helper.run("probe", "127.0.0.6", "--ports", ports, "--timeout", "5", "--cafile",
+                               self.postfix.cert, "--servername", "mx.p.test")
+
+    def test_postfix_table_without_problems(self):
+        p = self.ports
+        out = self.probe(f"smtp:{p['smtp']},submission:{p['submission']},submissions:{p['submissions']}")
+        text = out.stdout_text
+        for s, mode, pw in (("smtp", "STARTTLS", "no"), ("submission", "STARTTLS", "no"),
+                            ("submissions", "implicit", "-")):
+            self.assertRegex(text, rf"(?m)^{p[s]}\s+{s}\s+open\s+{mode}\s+TLSv1\.[23]\s+\S+\s+{re.escape(pw)}$", text)
+        self.assertIn("subject:  CN=mx.p.test", text)
+        self.assertIn("chain:    valid", text)
+        self.assertIn("hostname: mx.p.test matches", text)
+        self.assertIn("no problems found", text)
+        self.assertEqual(out.returncode, 0, text)
+        self.assertEqual(text.count("\ncertificate on port"), 1, text)
+
+    def test_postfix_port_without_tls_is_a_problem(self):
+        plain, implicit = self.ports["plain"], self.ports["submissions"]
+        out = self.probe(f"smtp:{plain},smtp:{implicit}")
+        text = out.stdout_text
+        self.assertRegex(text, rf"(?m)^{plain}\s+smtp\s+open\s+none\s+-\s+-\s+no$", text)
+        self.assertEqual(sorted(problems(text)), sorted([
+            f"port {plain} offers no STARTTLS",
+            f"port {implicit} expected smtp with STARTTLS but the server speaks implicit TLS"]), text)
+        self.assertEqual(out.returncode, 1)
 
 
 if __name__ == "__main__":
