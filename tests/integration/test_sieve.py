@@ -76,6 +76,16 @@ ISSUE_SCRIPT = ('require ["fileinto", "imap4flags"];\r\n'
                 'else { keep; }\r\n')
 
 
+def mailbox_counts(server, user):
+    """{mailbox: messages} from `postamt mailbox list USER`."""
+    p = server.cli("mailbox", "list", user, check=True)
+    out = {}
+    for line in p.stdout_text.splitlines():
+        f = line.split()
+        out[f[0]] = int(dict(x.split("=", 1) for x in f[1:] if "=" in x)["messages"])
+    return out
+
+
 def message(subject):
     return (f"From: Alice <alice@example.org>\r\nTo: demo@example.test\r\nSubject: {subject}\r\n"
             f"Message-ID: <{abs(hash(subject))}@example.org>\r\n\r\nHi.\r\n")
@@ -104,12 +114,7 @@ class SieveDeliveryTest(unittest.TestCase):
         return c
 
     def counts(self, user="demo@example.test"):
-        p = self.server.cli("mailbox", "list", user, check=True)
-        out = {}
-        for line in p.stdout_text.splitlines():
-            f = line.split()
-            out[f[0]] = int(dict(x.split("=", 1) for x in f[1:] if "=" in x)["messages"])
-        return out
+        return mailbox_counts(self.server, user)
 
     def test_issue_script_through_deliver_and_smtp(self):
         put = self.server.cli("sieve", "put", "--user", "demo@example.test", "knf", input=ISSUE_SCRIPT)
@@ -228,12 +233,7 @@ class SieveActionsTest(unittest.TestCase):
             s.quit()
 
     def counts(self, user):
-        p = self.server.cli("mailbox", "list", user, check=True)
-        out = {}
-        for line in p.stdout_text.splitlines():
-            f = line.split()
-            out[f[0]] = int(dict(x.split("=", 1) for x in f[1:] if "=" in x)["messages"])
-        return out
+        return mailbox_counts(self.server, user)
 
     def wait_for(self, user, mailbox, n, timeout=20):
         deadline = time.time() + timeout
