@@ -188,6 +188,11 @@ asio::awaitable<void> finish(Session& s, Transaction t, std::string raw) {
   }
   std::set<std::string> seen;
   queue::NewMessage queued = queued_message(t);
+  // RFC 5429 §2.1.2: Sieve rejects per recipient over LMTP; over SMTP in the reply only when no other
+  // recipient takes the message (one already queued for a remote recipient does).
+  request.reject_reply = s.lmtp() ? delivery::RejectReply::PerRecipient
+                         : queued.recipients.empty() ? delivery::RejectReply::IfAllRefuse
+                                                     : delivery::RejectReply::Never;
   for (const auto& r : t.recipients)
     if (r.local && seen.insert(str::to_lower(r.address)).second) request.recipients.push_back(r.address);
   TraceInfo trace;
