@@ -253,13 +253,39 @@ std::optional<std::string> canonical_ip(const std::string& a, int& family) {
   return std::nullopt;
 }
 
+// A [[listener]] with path = "...": LMTP on a unix-domain socket (RFC 2033 §1 names both transports).
+void load_socket_listener(const Loader& l, const Section& s, const toml::node& e, Listener& li,
+                          std::vector<std::pair<stdfs::path, int>>& bound_paths) {
+  if (li.protocol != "lmtp") l.fail(*s.node("path"), "path = (a unix socket) is only for protocol = \"lmtp\"");
+  for (const char* key : {"address", "port"})
+    if (const toml::node* n = s.node(key)) l.fail(*n, std::string("a listener with path = has no '") + key + "'");
+  if (auto m = s.string("tls"); m && *m != "none") l.fail(*s.node("tls"), "a unix-socket listener has tls = \"none\"");
+  li.path = *s.path("path");
+  if (li.path.native().size() >= 100)  // sockaddr_un.sun_path holds 108 bytes with the NUL
+    l.fail(*s.node("path"), "socket path " + li.path.string() + " is too long (at most 99 bytes)");
+  if (auto m = s.string("mode")) {
+    bool ok = !m->empty() && m->size() <= 4;
+    std::uint32_t v = 0;
+    for (char ch : *m) {
+      ok = ok && ch >= '0' && ch <= '7';
+      v = v * 8 + static_cast<std::uint32_t>(ch - '0');
+    }
+    if (!ok || v > 0777) l.fail(*s.node("mode"), "mode '" + *m + "' must be octal permissions such as \"0660\"");
+    li.mode = v;
+  }
+  for (const auto& [p, line] : bound_paths)
+    if (p == li.path) l.fail(e, "listener path " + p.string() + " is also used on line " + std::to_string(line));
+  bound_paths.emplace_back(li.path, line_of(e));
+}
+
 void load_listeners(const Loader& l, const toml::node& node, Config& c) {
   if (!node.is_array_of_tables()) l.fail(node, "'listener' must be written as [[listener]] tables");
   struct Bound { std::string address; int family; std::uint16_t port; int line; };
   std::vector<Bound> bound;
+  std::vector<std::pair<stdfs::path, int>> bound_paths;
   for (const toml::node& e : *node.as_array()) {
     Section s(l, *e.as_table(), "[[listener]]");
-    s.allow_only({"protocol", "address", "port", "tls"});
+    s.allow_only({"protocol", "address", "port", "tls", "path", "mode"});
     Listener li;
     auto protocol = s.string("protocol");
     if (!protocol) l.fail(e, "[[listener]] needs protocol = \"smtp\" (or submission, lmtp, pop3, imap, managesieve)");
@@ -270,6 +296,12 @@ void load_listeners(const Loader& l, const toml::node& node, Config& c) {
       l.fail(*s.node("protocol"), "unknown protocol '" + *protocol +
                                       "' (known: smtp, submission, lmtp, pop3, imap, managesieve, web)");
     li.protocol = *protocol;
+    if (s.node("path")) {
+      load_socket_listener(l, s, e, li, bound_paths);
+      c.listeners.push_back(std::move(li));
+      continue;
+    }
+    if (const toml::node* m = s.node("mode")) l.fail(*m, "'mode' in [[listener]] is only for a unix socket (path = ...)");
     int family = 0;
     if (auto a = s.string("address")) {
       auto canon = canonical_ip(*a, family);
@@ -308,7 +340,9 @@ void load_listeners(const Loader& l, const toml::node& node, Config& c) {
 
 void load_smtp(const Loader& l, const toml::table& t, Config& c) {
   Section s(l, t, "[smtp]");
-  s.allow_only({"relay_networks"});
+  s.allow_only({"relay_networks", "pop_before_smtp_seconds"});
+  if (auto v = s.integer("pop_before_smtp_seconds", 0, 7 * 86400))
+    c.pop_before_smtp_seconds = static_cast<std::uint32_t>(*v);
   if (const toml::node* n = s.node("relay_networks")) {
     if (!n->is_array()) s.wrong_type(*n, "relay_networks", "an array of networks such as [\"192.0.2.0/24\"]");
     for (const toml::node& e : *n->as_array()) {
@@ -633,10 +667,18 @@ std::string default_file(const InitOptions& opts) {
     line("tls = " + toml_string(to_string(dl.tls)));
   }
   line("");
+  line("# LMTP on a unix-domain socket (instead of address/port; mode = the socket file's permissions):");
+  line("# [[listener]]");
+  line("# protocol = \"lmtp\"");
+  line("# path = \"/run/postamt/lmtp.sock\"");
+  line("# mode = \"0660\"");
+  line("");
   line("[smtp]");
   line("# Client networks that may relay through the MX port without AUTH, e.g. [\"192.0.2.0/24\", \"2001:db8::/32\"].");
   line("# Empty: only users authenticated on submission may send mail to other domains.");
   line("relay_networks = []");
+  line("# POP-before-SMTP: seconds an IP address may relay after a successful POP3 or IMAP login; 0 = off.");
+  line("pop_before_smtp_seconds = " + std::to_string(d.pop_before_smtp_seconds));
   line("");
   line("[queue]");
   line("# Outbound mail (docs/queue.md). Wait after the first failed attempt, in seconds; doubled after each.");

@@ -34,6 +34,8 @@ struct Listener {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;
   TlsMode tls = TlsMode::None;
+  std::filesystem::path path;  // lmtp only: listen on this unix-domain socket instead of address/port
+  std::uint32_t mode = 0660;   // permissions of that socket file
 };
 
 struct TlsCertificate {
@@ -98,6 +100,8 @@ struct Config {
   // Client networks allowed to relay without AUTH, as CIDR ("192.0.2.0/24", "2001:db8::/32", or a single
   // address). Empty by default: only authenticated submission relays.
   std::vector<std::string> relay_networks;
+  // POP-before-SMTP: seconds a client IP may relay after a successful POP3/IMAP login (0 = off).
+  std::uint32_t pop_before_smtp_seconds = 0;
 
   // [delivery]
   std::string default_mailbox = "INBOX";

@@ -47,6 +47,7 @@ asio::awaitable<void> cmd_login(Session& s, const std::string&, const Command& c
   std::string name = cmd.user, password = cmd.password;
   auto user = co_await offload([&s, &name, &password] { return s.services().authenticate(name, password); });
   if (!user) co_await s.fail_auth(name, "LOGIN", "bad credentials");
+  s.services().relay_grants().grant(s.remote_ip());  // POP-before-SMTP, when enabled
   s.login(user->id, user->address, "LOGIN");
 }
 
@@ -91,6 +92,7 @@ asio::awaitable<void> cmd_authenticate(Session& s, const std::string&, const Com
   if (step.state != sasl::Step::State::Success) co_await s.fail_auth(mech->authcid(), method, step.error);
   auto user = co_await find_user(s, mech->authzid());
   if (!user) co_await s.fail_auth(mech->authzid(), method, "no such user");
+  s.services().relay_grants().grant(s.remote_ip());  // POP-before-SMTP, when enabled
   s.login(user->id, user->address, method);
 }
 

@@ -21,6 +21,8 @@ struct Connection {
   const config::Config& config;
   const std::atomic<bool>& stopping;  // the server is draining (SIGTERM): finish up, say goodbye
 
+  // The client's IP address ("192.0.2.7", "::1"), or "unix" on a unix-domain socket listener.
+  std::string remote_address() const { return listener.path.empty() ? transport.remote_address() : "unix"; }
   // Whether STARTTLS can be offered (a certificate is configured and TLS is not yet active).
   bool can_start_tls() const { return !transport.is_tls() && tls.available(); }
   // STARTTLS after the positive reply was written (RFC 3207 §4.2, RFC 2595 §3.1, RFC 5804 §2.2):

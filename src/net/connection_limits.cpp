@@ -9,6 +9,10 @@ ConnectionLimits::ConnectionLimits(std::uint32_t max_total, std::uint32_t max_pe
 ConnectionLimits::Verdict ConnectionLimits::acquire(const std::string& ip) {
   std::lock_guard lock(mutex_);
   if (max_total_ != 0 && total_ >= max_total_) return Verdict::TooMany;
+  if (ip.empty()) {
+    ++total_;
+    return Verdict::Ok;
+  }
   auto& n = per_ip_[ip];
   if (max_per_ip_ != 0 && n >= max_per_ip_) return Verdict::TooManyFromIp;
   ++n;
@@ -18,6 +22,10 @@ ConnectionLimits::Verdict ConnectionLimits::acquire(const std::string& ip) {
 
 void ConnectionLimits::release(const std::string& ip) {
   std::lock_guard lock(mutex_);
+  if (ip.empty()) {
+    if (total_ > 0) --total_;
+    return;
+  }
   auto it = per_ip_.find(ip);
   if (it == per_ip_.end() || it->second == 0) return;
   if (--it->second == 0) per_ip_.erase(it);

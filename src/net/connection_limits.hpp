@@ -13,6 +13,7 @@ class ConnectionLimits {
   enum class Verdict { Ok, TooMany, TooManyFromIp };
 
   ConnectionLimits(std::uint32_t max_total, std::uint32_t max_per_ip);  // 0 = unlimited
+  // ip "" (a unix-domain socket peer) counts only against the total.
   Verdict acquire(const std::string& ip);
   void release(const std::string& ip);
   std::size_t total() const;

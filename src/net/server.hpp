@@ -1,6 +1,7 @@
 // The listening side: binds every configured listener, accepts connections on a pool of io_context
 // threads, enforces connection limits, runs implicit TLS and the registered protocol handler, drains
-// gracefully on SIGTERM/SIGINT and reloads certificates on SIGHUP.
+// gracefully on SIGTERM/SIGINT and reloads certificates on SIGHUP. LMTP may also listen on a unix-domain
+// socket (RFC 2033 §1), whose stale file is replaced at start and removed at stop.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -40,9 +41,10 @@ struct ServerOptions {
 
 struct BoundListener {
   std::string protocol;
-  std::string address;
+  std::string address;  // the socket file's path for a unix-domain listener (port 0)
   std::uint16_t port;  // the real port (config port 0 binds an ephemeral one)
   config::TlsMode tls;
+  std::string path;  // a unix-domain socket listener's path, "" for TCP
 };
 
 class Server {
@@ -70,7 +72,12 @@ class Server {
  private:
   struct Bound;
   struct Live;
+  void bind_tcp(const config::Listener& listener, const ProtocolEntry& entry);
+  void bind_unix(const config::Listener& listener, const ProtocolEntry& entry);
+  void remove_socket_files();
   asio::awaitable<void> accept_loop(Bound& bound);
+  asio::awaitable<void> accept_unix_loop(Bound& bound);
+  void admit(Bound& bound, tcp::socket socket, std::string ip);
   asio::awaitable<void> serve_connection(Bound& bound, tcp::socket socket, std::string ip);
   asio::awaitable<void> refuse_connection(Bound& bound, tcp::socket socket, std::string reason);
   void connection_finished(std::uint64_t id, const std::string& ip);

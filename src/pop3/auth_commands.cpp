@@ -59,6 +59,7 @@ asio::awaitable<void> cmd_pass(Session& s, const Command& c) {
   std::string password = c.secret;
   auto user = co_await offload([&s, &name, &password] { return s.services().authenticate(name, password); });
   if (!user) co_await s.fail_auth(name, "USER", "bad credentials");
+  s.services().relay_grants().grant(s.remote_ip());  // POP-before-SMTP, when enabled
   co_await s.open_maildrop(user->id, user->address, "USER");
 }
 
@@ -70,6 +71,7 @@ asio::awaitable<void> cmd_apop(Session& s, const Command& c) {
   if (!user || !user->apop_secret) co_await s.fail_auth(c.name, "APOP", user ? "no APOP secret" : "no such user");
   if (!protocol::apop_verify(s.apop_timestamp(), *user->apop_secret, c.digest))
     co_await s.fail_auth(c.name, "APOP", "bad digest");
+  s.services().relay_grants().grant(s.remote_ip());  // POP-before-SMTP, when enabled
   co_await s.open_maildrop(user->id, user->address, "APOP");
 }
 
@@ -118,6 +120,7 @@ asio::awaitable<void> cmd_auth(Session& s, const Command& c) {
   if (step.state != sasl::Step::State::Success) co_await s.fail_auth(mech->authcid(), method, step.error);
   auto user = co_await find_user(s, mech->authzid(), false);
   if (!user) co_await s.fail_auth(mech->authzid(), method, "no such user");
+  s.services().relay_grants().grant(s.remote_ip());  // POP-before-SMTP, when enabled
   co_await s.open_maildrop(user->id, user->address, method);
 }
 

@@ -17,6 +17,7 @@
 #include "sasl/mechanism.hpp"
 #include "services/auth_throttle.hpp"
 #include "services/change_bus.hpp"
+#include "services/relay_grants.hpp"
 #include "store/mail_store.hpp"
 
 namespace postamt::services {
@@ -64,6 +65,8 @@ class Services {
   sasl::CredentialStore& credentials() { return *credentials_; }
   ChangeBus& bus() { return bus_; }
   AuthThrottle& throttle() { return throttle_; }
+  // POP-before-SMTP ([smtp] pop_before_smtp_seconds): POP3/IMAP logins grant, the SMTP relay policy checks.
+  RelayGrants& relay_grants() { return relay_grants_; }
 
  private:
   const config::Config& config_;
@@ -73,6 +76,7 @@ class Services {
   std::unique_ptr<sasl::CredentialStore> credentials_;
   ChangeBus bus_;
   AuthThrottle throttle_;
+  RelayGrants relay_grants_{std::chrono::seconds(config_.pop_before_smtp_seconds)};
 
   struct PendingDelivery;
   void commit(PendingDelivery& pending);

@@ -101,13 +101,16 @@ asio::awaitable<void> cmd_rcpt(Session& s, const Command& c) {
     case Verdict::UnknownUser:
     case Verdict::NoPostmaster:
       throw Reply{550, "5.1.1", "<" + lookup.address + ">: Recipient address rejected: User unknown"};
-    case Verdict::Remote:
-      if (s.lmtp() || !s.may_relay()) throw Reply{554, "5.7.1", "<" + lookup.address + ">: Relay access denied"};
+    case Verdict::Remote: {
+      const char* why = s.lmtp() ? nullptr : s.relay_reason();
+      if (!why) throw Reply{554, "5.7.1", "<" + lookup.address + ">: Relay access denied"};
       // Without a running queue (tools, tests) the client keeps the message and retries.
       if (!queue::shared_store()) throw Reply{451, "4.3.0", "<" + lookup.address + ">: outbound delivery not available"};
+      s.log().info("relay_permitted", {{"rcpt", lookup.address}, {"reason", why}});
       t->recipients.push_back(Recipient{lookup.address, false, c.rcpt.notify, c.rcpt.orcpt});
       s.reply(250, "2.1.5", "Recipient OK");
       co_return;
+    }
     case Verdict::Local:
       break;
   }

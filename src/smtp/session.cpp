@@ -42,7 +42,7 @@ constexpr Entry kCommands[] = {
 
 Session::Session(net::Connection& conn, services::Services& services, Mode mode)
     : conn_(conn), services_(services), mode_(mode) {
-  relay_network_ = in_networks(conn.transport.remote_address(), conn.config.relay_networks);
+  relay_network_ = in_networks(conn.remote_address(), conn.config.relay_networks);
 }
 
 const std::string& Session::hostname() const { return conn_.config.hostname; }
@@ -74,7 +74,13 @@ void Session::set_helo(std::string name, bool esmtp) {
   transaction_.reset();
 }
 
-bool Session::may_relay() const { return auth_.has_value() || relay_network_; }
+const char* Session::relay_reason() const {
+  if (auth_) return "authenticated";
+  if (relay_network_) return "relay_networks";
+  // Checked at each RCPT: the POP3/IMAP login may come after this connection was opened.
+  if (services_.relay_grants().allowed(remote_ip())) return "pop_before_smtp";
+  return nullptr;
+}
 
 void Session::reset_after_tls() {
   helo_.reset();

@@ -64,7 +64,7 @@ class Session {
   Mode mode() const { return mode_; }
   bool lmtp() const { return mode_ == Mode::Lmtp; }
   bool secure() const { return conn_.transport.is_tls(); }
-  std::string remote_ip() const { return conn_.transport.remote_address(); }
+  std::string remote_ip() const { return conn_.remote_address(); }
   const std::string& hostname() const;
   std::uint64_t max_message_size() const;
 
@@ -83,8 +83,11 @@ class Session {
 
   const std::optional<AuthUser>& auth() const { return auth_; }
   void set_auth(AuthUser user) { auth_ = std::move(user); }
-  // Relay permission: an authenticated user (RFC 6409 §5) or a client inside [smtp] relay_networks.
-  bool may_relay() const;
+  // Relay permission and why (for the log): "authenticated" (RFC 6409 §5), "relay_networks" (the client
+  // is inside [smtp] relay_networks) or "pop_before_smtp" (a recent POP3/IMAP login from the client's
+  // address); nullptr when the client may not relay.
+  const char* relay_reason() const;
+  bool may_relay() const { return relay_reason() != nullptr; }
   // Counts a failed AUTH; true when the connection has had too many.
   bool auth_failed() { return ++auth_failures_ >= kMaxAuthFailures; }
 

@@ -85,10 +85,17 @@ class Raw:
 class SmtpTest(unittest.TestCase):
     max_size = None
     relay_networks = None
+    pop_before_smtp_seconds = None
 
     @classmethod
     def setUpClass(cls):
         cls.server = Postamt(domain=DOMAIN)
+        if cls.pop_before_smtp_seconds is not None:
+            with open(cls.server.config) as f:
+                text = f.read()
+            text = text.replace("pop_before_smtp_seconds = 0", f"pop_before_smtp_seconds = {cls.pop_before_smtp_seconds}")
+            with open(cls.server.config, "w") as f:
+                f.write(text)
         if cls.max_size:
             with open(cls.server.config) as f:
                 text = f.read()
@@ -536,6 +543,69 @@ class TestRelayNetworks(SmtpTest):
         r.close()
 
     def test_lmtp_never_relays(self):
+        r = Raw(self.server.port("lmtp"))
+        r.cmd("LHLO mta.example")
+        r.cmd("MAIL FROM:<a@remote.example>")
+        self.assertEqual(r.cmd("RCPT TO:<someone@other.test>")[1][0][:9], "554 5.7.1")
+        r.close()
+
+
+
+def pop3_login(test, user, password):
+    """A POP3 login over STLS from 127.0.0.1; True when it succeeded."""
+    pop = poplib.POP3("127.0.0.1", test.server.port("pop3"), timeout=20)
+    try:
+        pop.stls(test.ctx)
+        pop.user(user)
+        try:
+            pop.pass_(password)
+        except poplib.error_proto:
+            return False
+        return True
+    finally:
+        pop.quit()
+
+
+def relay_reply(test):
+    """The reply to RCPT for a remote recipient on the MX port from 127.0.0.1."""
+    r = test.mx()
+    try:
+        r.cmd("MAIL FROM:<alice@example.test>")
+        return r.cmd("RCPT TO:<someone@other.test>")[1][0][:9]
+    finally:
+        r.close()
+
+
+class TestPopBeforeSmtpOffByDefault(SmtpTest):
+    def test_login_does_not_open_relay(self):
+        self.assertTrue(pop3_login(self, ALICE, ALICE_PW))
+        self.assertEqual(relay_reply(self), "554 5.7.1")
+
+
+class TestPopBeforeSmtp(SmtpTest):
+    pop_before_smtp_seconds = 2
+
+    def test_pop3_and_imap_logins_open_relay_for_the_window(self):
+        # Before any login: no relay.
+        self.assertEqual(relay_reply(self), "554 5.7.1")
+        # A failed login grants nothing.
+        self.assertFalse(pop3_login(self, ALICE, "wrong-password"))
+        self.assertEqual(relay_reply(self), "554 5.7.1")
+        # A POP3 login from 127.0.0.1: that address may relay, and the log says why.
+        self.assertTrue(pop3_login(self, ALICE, ALICE_PW))
+        self.assertEqual(relay_reply(self), "250 2.1.5")
+        self.assertRegex(self.server.server_log(), r"relay_permitted.*someone@other\.test.*pop_before_smtp")
+        # A connection opened before the login is judged at RCPT time, after the window closes it again.
+        time.sleep(2.5)
+        self.assertEqual(relay_reply(self), "554 5.7.1")
+        # An IMAP LOGIN (after STARTTLS) grants the same.
+        import imaplib
+        imap = imaplib.IMAP4("127.0.0.1", self.server.port("imap"), timeout=20)
+        imap.starttls(self.ctx)
+        imap.login(BOB, BOB_PW)
+        imap.logout()
+        self.assertEqual(relay_reply(self), "250 2.1.5")
+        # Still not on LMTP, which never relays.
         r = Raw(self.server.port("lmtp"))
         r.cmd("LHLO mta.example")
         r.cmd("MAIL FROM:<a@remote.example>")
