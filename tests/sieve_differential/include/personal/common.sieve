@@ -1,0 +1,4 @@
+require ["fileinto", "include"];
+fileinto "from-common";
+if true { return; }
+fileinto "after-return";

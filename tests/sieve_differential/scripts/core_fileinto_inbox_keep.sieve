@@ -1,0 +1,5 @@
+require "fileinto";
+fileinto "INBOX";
+keep;
+fileinto "Other";
+fileinto "Other";

@@ -1,0 +1,4 @@
+require "fileinto";
+fileinto "before";
+stop;
+fileinto "after";

@@ -1,0 +1,3 @@
+require ["include", "fileinto"];
+include :personal "common";
+fileinto "after-include";

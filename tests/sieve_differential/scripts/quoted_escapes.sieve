@@ -1,0 +1,2 @@
+require "fileinto";
+if header :contains "subject" "\\\"\\[tc\\]" { fileinto "esc"; } else { fileinto "noesc-\q"; }
