@@ -65,7 +65,7 @@ std::unique_ptr<Outbound> start_queue(const config::Config& cfg, services::Servi
     for (const auto& r : services.deliver(request, raw).recipients) {
       using K = queue::LocalOutcome::Kind;
       K kind = r.status == delivery::Status::Delivered     ? K::Delivered
-               : r.status == delivery::Status::TempFailure ? K::Temporary
+               : r.status == delivery::Status::TempFailure || r.status == delivery::Status::OverQuota ? K::Temporary
                                                            : K::Permanent;
       std::string code = kind == K::Delivered                     ? "250 2.0.0 "
                          : kind == K::Temporary                     ? "451 4.3.0 "

@@ -371,6 +371,32 @@ void load_delivery(const Loader& l, const toml::table& t, Config& c) {
   }
 }
 
+void load_quota(const Loader& l, const toml::table& t, Config& c) {
+  Section s(l, t, "[quota]");
+  s.allow_only({"storage", "messages", "warning_percent", "over_quota_reply"});
+  if (auto v = s.size("storage", 0)) c.quota.storage = *v;
+  if (auto v = s.integer("messages", 0, 1000000000000)) c.quota.messages = static_cast<std::uint64_t>(*v);
+  if (auto v = s.integer("warning_percent", 0, 100)) c.quota.warning_percent = static_cast<std::uint32_t>(*v);
+  if (auto r = s.string("over_quota_reply")) {
+    if (*r != "temporary" && *r != "permanent")
+      l.fail(*s.node("over_quota_reply"), "over_quota_reply must be \"temporary\" (452 4.2.2) or \"permanent\" (552 5.2.2)");
+    c.quota.permanent = *r == "permanent";
+  }
+}
+
+void load_admin(const Loader& l, const toml::table& t, Config& c) {
+  Section s(l, t, "[admin]");
+  s.allow_only({"users"});
+  if (const toml::node* n = s.node("users")) {
+    if (!n->is_array()) s.wrong_type(*n, "users", "an array of addresses such as [\"admin@example.org\"]");
+    for (const toml::node& e : *n->as_array()) {
+      if (!e.is_string() || e.as_string()->get().find('@') == std::string::npos)
+        l.fail(e, "[admin] users entries must be user addresses such as \"admin@example.org\"");
+      c.admins.push_back(e.as_string()->get());
+    }
+  }
+}
+
 void load_queue(const Loader& l, const toml::table& t, Config& c) {
   Section s(l, t, "[queue]");
   s.allow_only({"retry_initial_seconds", "retry_max_seconds", "max_age_seconds", "workers",
@@ -416,17 +442,6 @@ void load_queue(const Loader& l, const toml::table& t, Config& c) {
   }
 }
 
-void load_managesieve(const Loader& l, const toml::table& t, Config& c) {
-  Section s(l, t, "[managesieve]");
-  s.allow_only({"max_scripts", "max_script_size"});
-  if (auto v = s.integer("max_scripts", 1, 100000)) c.managesieve.max_scripts = static_cast<std::uint32_t>(*v);
-  // The script store keeps at most 1 MiB per script (store::SieveScripts::kMaxScriptSize).
-  if (auto v = s.size("max_script_size", 1)) {
-    if (*v > (1u << 20)) l.fail(*s.node("max_script_size"), "max_script_size in [managesieve] must be at most 1M");
-    c.managesieve.max_script_size = static_cast<std::uint32_t>(*v);
-  }
-}
-
 void load_mailauth(const Loader& l, const toml::table& t, Config& c) {
   Section s(l, t, "[mailauth]");
   s.allow_only({"inbound", "dmarc_enforce", "junk_mailbox", "dkim_sign"});
@@ -443,6 +458,17 @@ void load_mailauth(const Loader& l, const toml::table& t, Config& c) {
     for (unsigned char ch : *v) ok = ok && ch >= 0x20 && ch != 0x7f;
     if (!ok) l.fail(*s.node("junk_mailbox"), "junk_mailbox must be a mailbox name (1..255 printable characters)");
     m.junk_mailbox = *v;
+  }
+}
+
+void load_managesieve(const Loader& l, const toml::table& t, Config& c) {
+  Section s(l, t, "[managesieve]");
+  s.allow_only({"max_scripts", "max_script_size"});
+  if (auto v = s.integer("max_scripts", 1, 100000)) c.managesieve.max_scripts = static_cast<std::uint32_t>(*v);
+  // The script store keeps at most 1 MiB per script (store::SieveScripts::kMaxScriptSize).
+  if (auto v = s.size("max_script_size", 1)) {
+    if (*v > (1u << 20)) l.fail(*s.node("max_script_size"), "max_script_size in [managesieve] must be at most 1M");
+    c.managesieve.max_script_size = static_cast<std::uint32_t>(*v);
   }
 }
 
@@ -537,10 +563,11 @@ Config load(const stdfs::path& file) {
   for (auto&& [k, v] : root) {
     std::string_view key = k.str();
     if (key != "server" && key != "limits" && key != "tls" && key != "listener" && key != "smtp" && key != "delivery" &&
-        key != "queue" && key != "mailauth" && key != "managesieve")
+        key != "queue" && key != "mailauth" && key != "quota" && key != "admin" &&
+        key != "managesieve")
       l.fail(static_cast<int>(k.source().begin.line),
              "unknown section '" + std::string(key) +
-                 "' (known: server, limits, tls, listener, smtp, delivery, queue, mailauth, managesieve)");
+                 "' (known: server, limits, tls, listener, smtp, delivery, queue, mailauth, quota, admin, managesieve)");
   }
   // Order matters: [tls] before [[listener]] (TLS listeners need a certificate).
   if (auto* n = root.get("server")) load_server(l, require_table(l, *n, "server"), c);
@@ -552,6 +579,8 @@ Config load(const stdfs::path& file) {
   if (auto* n = root.get("queue")) load_queue(l, require_table(l, *n, "queue"), c);
   if (auto* n = root.get("mailauth")) load_mailauth(l, require_table(l, *n, "mailauth"), c);
   if (auto* n = root.get("managesieve")) load_managesieve(l, require_table(l, *n, "managesieve"), c);
+  if (auto* n = root.get("quota")) load_quota(l, require_table(l, *n, "quota"), c);
+  if (auto* n = root.get("admin")) load_admin(l, require_table(l, *n, "admin"), c);
 
   if (c.hostname.empty()) c.hostname = system_hostname();
   std::error_code ec;
@@ -713,12 +742,6 @@ std::string default_file(const InitOptions& opts) {
   line("# [queue.tls_policy]");
   line("# \"example.org\" = \"verify\"");
   line("");
-  line("[managesieve]");
-  line("# Sieve scripts one user may keep (ManageSieve answers NO (QUOTA/MAXSCRIPTS) beyond it).");
-  line("max_scripts = " + std::to_string(d.managesieve.max_scripts));
-  line("# Largest script, in bytes or with a K/M suffix; at most 1M (NO (QUOTA/MAXSIZE) beyond it).");
-  line("max_script_size = \"" + std::to_string(d.managesieve.max_script_size >> 10) + "K\"");
-  line("");
   line("[mailauth]");
   line("# Check SPF, DKIM and DMARC of mail arriving on the MX port and add Authentication-Results (docs/mailauth.md).");
   line(std::string("inbound = ") + (d.mailauth.inbound ? "true" : "false"));
@@ -730,11 +753,30 @@ std::string default_file(const InitOptions& opts) {
   line("# DKIM-sign submitted mail of local domains with every key in DATA/dkim/<domain>/ (postamt dkim keygen).");
   line(std::string("dkim_sign = ") + (d.mailauth.dkim_sign ? "true" : "false"));
   line("");
+  line("[managesieve]");
+  line("# Sieve scripts one user may keep (ManageSieve answers NO (QUOTA/MAXSCRIPTS) beyond it).");
+  line("max_scripts = " + std::to_string(d.managesieve.max_scripts));
+  line("# Largest script, in bytes or with a K/M suffix; at most 1M (NO (QUOTA/MAXSIZE) beyond it).");
+  line("max_script_size = \"" + std::to_string(d.managesieve.max_script_size >> 10) + "K\"");
+  line("");
   line("[delivery]");
   line("# Mailbox that mail goes to when no filter files it elsewhere.");
   line("default_mailbox = " + toml_string(d.default_mailbox));
   line("# user+tag@domain is delivered to user@domain; \"\" turns this off.");
   line("recipient_delimiter = " + toml_string(std::string(1, d.recipient_delimiter)));
+  line("");
+  line("[quota]");
+  line("# Default limits of every user (postamt quota set overrides them per user); 0 = no limit.");
+  line("storage = 0");
+  line("messages = 0");
+  line("# Put one warning message into the user's INBOX when usage reaches this percentage (0 = never).");
+  line("warning_percent = " + std::to_string(d.quota.warning_percent));
+  line("# Reply to mail that does not fit: \"temporary\" (452 4.2.2, the sender retries) or \"permanent\" (552 5.2.2).");
+  line(std::string("over_quota_reply = ") + (d.quota.permanent ? "\"permanent\"" : "\"temporary\""));
+  line("");
+  line("[admin]");
+  line("# Users who may administer every account through IMAP (mailboxes, quotas, ACLs).");
+  line("users = []");
   return o;
 }
 

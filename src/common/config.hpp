@@ -44,6 +44,14 @@ struct TlsCertificate {
   std::filesystem::path key;       // PEM private key, absolute after load
 };
 
+// [quota]: default per-user quota (RFC 9208; docs/acl-quota.md). 0 = no limit.
+struct QuotaConfig {
+  std::uint64_t storage = 0;          // octets ("1G"); reported in units of 1024 octets
+  std::uint64_t messages = 0;         // number of messages
+  std::uint32_t warning_percent = 0;  // deliver one warning into INBOX at this share of a limit (0 = off)
+  bool permanent = false;             // over_quota_reply = "permanent" (552 5.2.2) | "temporary" (452 4.2.2)
+};
+
 // [queue]: the outbound queue (docs/queue.md).
 struct QueueConfig {
   std::uint32_t retry_initial_seconds = 300;     // first retry after 5 minutes, doubling each time
@@ -62,18 +70,18 @@ struct QueueConfig {
   std::filesystem::path tls_ca_file;             // trust store for "verify" ("" = the system's)
 };
 
-// [managesieve]: per-user Sieve script limits enforced by ManageSieve (docs/managesieve.md).
-struct ManageSieveConfig {
-  std::uint32_t max_scripts = 32;            // scripts one user may store (RFC 5804 QUOTA/MAXSCRIPTS)
-  std::uint32_t max_script_size = 64 * 1024; // octets of one script (QUOTA/MAXSIZE)
-};
-
 // [mailauth]: inbound SPF/DKIM/DMARC on the MX port and DKIM signing of outbound mail (docs/mailauth.md).
 struct MailauthConfig {
   bool inbound = true;                  // check mail arriving on the MX port, add Authentication-Results
   std::string dmarc_enforce = "reject"; // reject | quarantine-only | none: what a failing DMARC p= may do
   std::string junk_mailbox = "Junk";    // where p=quarantine files the message
   bool dkim_sign = true;                // sign submitted mail of local domains with DATA/dkim/<domain>/*.key
+};
+
+// [managesieve]: per-user Sieve script limits enforced by ManageSieve (docs/managesieve.md).
+struct ManageSieveConfig {
+  std::uint32_t max_scripts = 32;            // scripts one user may store (RFC 5804 QUOTA/MAXSCRIPTS)
+  std::uint32_t max_script_size = 64 * 1024; // octets of one script (QUOTA/MAXSIZE)
 };
 
 struct Config {
@@ -89,6 +97,10 @@ struct Config {
   std::uint32_t max_connections_per_ip = 50;
   std::uint32_t idle_timeout_seconds = 1800;  // per protocol defaults may be shorter
   std::uint32_t max_line_length = 65536;
+
+  QuotaConfig quota;                            // [quota]
+  // [admin] users: addresses that may administer every account through IMAP (docs/acl-quota.md)
+  std::vector<std::string> admins;
 
   // [tls]
   std::string tls_min_version = "1.2";           // "1.2" | "1.3"
@@ -108,8 +120,8 @@ struct Config {
   char recipient_delimiter = '+';               // user+tag@domain delivers to user
 
   QueueConfig queue;                            // [queue]
-  MailauthConfig mailauth;                      // [mailauth]
   ManageSieveConfig managesieve;                // [managesieve]
+  MailauthConfig mailauth;                      // [mailauth]
 };
 
 // Loads and validates; throws config::Error.

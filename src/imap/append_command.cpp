@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/offload.hpp"
+#include "imap/access.hpp"
 #include "imap/commands.hpp"
 #include "imap/protocol/sequence_set.hpp"
 #include "mime/message.hpp"
@@ -31,7 +32,11 @@ std::uint64_t append_limit(Session& s) { return s.conn().config.max_message_size
 asio::awaitable<void> cmd_append(Session& s, const std::string&, const Command& c) {
   const auto& cmd = std::get<protocol::Append>(c);
   std::string name = s.mailbox_name(cmd.mailbox);
-  const auto account = s.account();
+  auto ref = co_await resolve_mailbox(s, name);
+  require_right(ref, 'i');  // RFC 4314 §4 APPEND
+  if (ref.name.empty()) throw No{"Permission denied", "NOPERM"};
+  name = ref.name;
+  const auto account = ref.account;
   struct Prepared {
     std::string data;
     store::NewMessage meta;
@@ -49,7 +54,7 @@ asio::awaitable<void> cmd_append(Session& s, const std::string&, const Command& 
                                            : static_cast<std::int64_t>(std::time(nullptr));
     p.meta.envelope = mime::envelope(p.data, parsed);
     p.meta.bodystructure = mime::body_structure(p.data, parsed, true);
-    p.flags = m.flags;
+    p.flags = permitted_flags(m.flags, ref.rights);  // RFC 4314 §4: flags without their right are dropped
     prepared.push_back(std::move(p));
   }
   struct Result {
@@ -64,11 +69,17 @@ asio::awaitable<void> cmd_append(Session& s, const std::string&, const Command& 
       if (!box) return r;
       r.found = true;
       r.uidvalidity = box->uidvalidity;
+      // One batch: MULTIAPPEND is all-or-nothing (RFC 3502 §6.3.11), and so is the quota check
+      // (QuotaExceeded -> NO [OVERQUOTA], RFC 9208 §4.3.1).
+      std::vector<store::Target> targets;
+      targets.reserve(prepared.size());
+      std::vector<store::BatchItem> items;
       for (const auto& p : prepared) {
-        store::Target t{account, box->name, p.flags};
-        auto stored = st.deliver(p.data, p.meta, std::span<const store::Target>(&t, 1), changes);
-        if (!stored.empty()) r.uids.push_back(stored.front().uid);
+        targets.push_back(store::Target{account, box->name, p.flags});
+        items.push_back(store::BatchItem{p.data, &p.meta, std::span<const store::Target>(&targets.back(), 1)});
       }
+      for (const auto& stored : st.deliver_batch(items, changes, store::MailStore::QuotaMode::RefuseBatch))
+        if (!stored.empty()) r.uids.push_back(stored.front().uid);
       return r;
     });
   });

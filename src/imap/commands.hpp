@@ -2,7 +2,8 @@
 // misc_commands.cpp (CAPABILITY NOOP LOGOUT ENABLE ID NAMESPACE CHECK), mailbox_commands.cpp (CREATE
 // DELETE RENAME SUBSCRIBE UNSUBSCRIBE LIST LSUB STATUS), select_commands.cpp (SELECT EXAMINE CLOSE
 // UNSELECT), fetch_commands.cpp, search_commands.cpp, message_commands.cpp (STORE COPY MOVE EXPUNGE),
-// append_command.cpp, idle_command.cpp.
+// append_command.cpp, idle_command.cpp, quota_commands.cpp (GETQUOTA GETQUOTAROOT SETQUOTA),
+// acl_commands.cpp (SETACL DELETEACL GETACL LISTRIGHTS MYRIGHTS); names and rights in access.hpp.
 #pragma once
 #include <string>
 
@@ -42,6 +43,14 @@ POSTAMT_IMAP_HANDLER(cmd_move);
 POSTAMT_IMAP_HANDLER(cmd_expunge);
 POSTAMT_IMAP_HANDLER(cmd_append);
 POSTAMT_IMAP_HANDLER(cmd_idle);
+POSTAMT_IMAP_HANDLER(cmd_getquota);
+POSTAMT_IMAP_HANDLER(cmd_getquotaroot);
+POSTAMT_IMAP_HANDLER(cmd_setquota);
+POSTAMT_IMAP_HANDLER(cmd_getacl);
+POSTAMT_IMAP_HANDLER(cmd_setacl);
+POSTAMT_IMAP_HANDLER(cmd_deleteacl);
+POSTAMT_IMAP_HANDLER(cmd_listrights);
+POSTAMT_IMAP_HANDLER(cmd_myrights);
 #undef POSTAMT_IMAP_HANDLER
 
 // Message indexes (0-based) named by a sequence set: message numbers, or UIDs when `uid`

@@ -70,12 +70,14 @@ asio::awaitable<void> cmd_fetch(Session& s, const std::string&, const Command& c
     std::erase_if(indexes, [&](std::size_t i) { return sel.messages[i].modseq <= *cmd.changed_since; });
   }
   const bool want_message = std::any_of(cmd.attributes.begin(), cmd.attributes.end(), needs_message);
-  const bool want_seen = !sel.read_only && std::any_of(cmd.attributes.begin(), cmd.attributes.end(), sets_seen);
+  // RFC 4314 §4 FETCH: \Seen is set only with the "s" right.
+  const bool want_seen = !sel.read_only && store::acl::has(sel.rights, 's') &&
+                         std::any_of(cmd.attributes.begin(), cmd.attributes.end(), sets_seen);
   const bool want_flags = std::any_of(cmd.attributes.begin(), cmd.attributes.end(),
                                       [](const auto& a) { return a.kind == Kind::Flags; });
   const bool want_modseq = s.condstore && (cmd.changed_since || std::any_of(cmd.attributes.begin(), cmd.attributes.end(),
                                                                             [](const auto& a) { return a.kind == Kind::ModSeq; }));
-  const auto account = s.account();
+  const auto account = sel.account;
   const std::string mailbox = sel.name;
   if (cmd.vanished) {
     // RFC 7162 §3.2.6: UIDs in the set expunged since CHANGEDSINCE, before the FETCH responses.

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "common/offload.hpp"
+#include "directory/directory.hpp"
+#include "imap/access.hpp"
 #include "imap/commands.hpp"
 #include "imap/object_ids.hpp"
 #include "imap/protocol/mutf7.hpp"
@@ -45,22 +47,51 @@ bool wildcard_match(std::string_view pattern, std::string_view name) {
 struct Box {
   store::MailboxInfo info;
   std::uint32_t deleted = 0;
+  std::uint64_t deleted_storage = 0;  // octets of the \Deleted messages (RFC 9208 §4.1.4)
 };
 
+void count_deleted_messages(store::MailStore& st, store::AccountId account, Box& b) {
+  for (const auto& m : st.messages(account, b.info.name))
+    if (std::find(m.flags.begin(), m.flags.end(), "\\Deleted") != m.flags.end()) {
+      ++b.deleted;
+      b.deleted_storage += m.size;
+    }
+}
+
+// The user's mailboxes, then other users' mailboxes the user may look up (RFC 4314 §4 LIST: "l"),
+// named "Other Users/<owner>/<name>" (RFC 2342 §5) and never shown as subscribed.
 asio::awaitable<std::vector<Box>> load_mailboxes(Session& s, bool count_deleted) {
   const auto account = s.account();
-  co_return co_await offload([&s, account, count_deleted] {
-    return s.services().with_store([&](store::MailStore& st) {
-      std::vector<Box> out;
+  const std::string user = s.user();
+  co_return co_await offload([&s, account, &user, count_deleted] {
+    std::vector<Box> out = s.services().with_store([&](store::MailStore& st) {
+      std::vector<Box> own;
       for (auto& info : st.list_mailboxes(account)) {
-        Box b{std::move(info), 0};
-        if (count_deleted)
-          for (const auto& m : st.messages(account, b.info.name))
-            if (std::find(m.flags.begin(), m.flags.end(), "\\Deleted") != m.flags.end()) ++b.deleted;
-        out.push_back(std::move(b));
+        Box b{std::move(info), 0, 0};
+        if (count_deleted) count_deleted_messages(st, account, b);
+        own.push_back(std::move(b));
       }
-      return out;
+      return own;
     });
+    auto owners = s.services().with_store([&](store::MailStore& st) { return st.sharing_accounts(user); });
+    std::erase(owners, account);
+    if (owners.empty()) return out;
+    std::map<store::AccountId, std::string> addresses;
+    for (auto& u : s.services().with_directory([](directory::Directory& d) { return d.users(); }))
+      if (std::find(owners.begin(), owners.end(), u.id) != owners.end()) addresses[u.id] = u.address;
+    for (const auto& [owner, address] : addresses) {
+      s.services().with_store([&](store::MailStore& st) {
+        for (auto& shared : st.shared_mailboxes(owner, user)) {
+          if (!store::acl::has(shared.rights, 'l')) continue;
+          Box b{std::move(shared.info), 0, 0};
+          if (count_deleted && store::acl::has(shared.rights, 'r')) count_deleted_messages(st, owner, b);
+          b.info.name = shown_name(address, b.info.name);
+          b.info.subscribed = false;
+          out.push_back(std::move(b));
+        }
+      });
+    }
+    return out;
   });
 }
 
@@ -97,8 +128,9 @@ void send_status(Session& s, const Box& b, const std::vector<StatusItem>& items,
         first = false;
         line += "MAILBOXID (" + mailbox_id(b.info) + ")";
         break;
-      case StatusItem::DeletedStorage:
-        break;  // QUOTA is not offered
+      case StatusItem::DeletedStorage:  // RFC 9208 §4.1.4, in 1024-octet units like STORAGE
+        add(item, (b.deleted_storage + 1023) / 1024);
+        break;
     }
   }
   line += ")\r\n";
@@ -128,7 +160,18 @@ asio::awaitable<void> cmd_create(Session& s, const std::string&, const Command& 
   if (name.empty()) throw No{"Invalid mailbox name", "CANNOT"};
   if (cmd.special_use.size() > 1) throw No{"Only one special-use attribute per mailbox", "USEATTR"};
   std::string use = cmd.special_use.empty() ? "" : cmd.special_use.front();
-  const auto account = s.account();
+  auto ref = co_await resolve_mailbox(s, name);
+  if (!ref.own) {
+    // RFC 4314 §4 CREATE: "k" on the parent; a new top-level name in another account is for admins.
+    // A named variable, not a temporary: GCC 12 destroys temporaries of a co_await operand twice.
+    const auto slash = ref.name.rfind(store::kHierarchyDelimiter);
+    const std::string parent_name = shown_name(ref.owner, slash == std::string::npos ? "" : ref.name.substr(0, slash));
+    auto parent = co_await resolve_mailbox(s, parent_name);
+    if (!is_admin(s)) require_right(parent, 'k');
+    if (ref.name.empty() || !ref.account) throw No{"Permission denied", "NOPERM"};
+  }
+  const auto account = ref.account;
+  name = ref.name;
   bool bad_use = false;
   std::optional<store::MailboxInfo> created;
   co_await offload([&] {
@@ -155,8 +198,13 @@ asio::awaitable<void> cmd_delete(Session& s, const std::string&, const Command& 
   const auto& cmd = std::get<protocol::Delete>(c);
   std::string name = s.mailbox_name(cmd.mailbox);
   if (store::is_inbox(name)) throw No{"INBOX cannot be deleted", "CANNOT"};
-  if (s.has_selected() && s.selected().name == name) throw No{"Cannot delete the selected mailbox", "INUSE"};
-  const auto account = s.account();
+  auto ref = co_await resolve_mailbox(s, name);
+  require_right(ref, 'x');  // RFC 4314 §4 DELETE
+  if (ref.name.empty()) throw No{"Permission denied", "NOPERM"};
+  if (s.has_selected() && s.selected().name == ref.name && s.selected().account == ref.account)
+    throw No{"Cannot delete the selected mailbox", "INUSE"};
+  const auto account = ref.account;
+  name = ref.name;
   co_await offload([&] {
     s.services().change_store([&](store::MailStore& st, store::Changes& changes) {
       st.delete_mailbox(account, name, changes);
@@ -170,7 +218,22 @@ asio::awaitable<void> cmd_rename(Session& s, const std::string&, const Command& 
   while (!to.empty() && to.back() == store::kHierarchyDelimiter) to.pop_back();
   if (to.empty()) throw No{"Invalid mailbox name", "CANNOT"};
   if (store::is_inbox(to)) throw No{"Cannot rename to INBOX", "ALREADYEXISTS"};
-  const auto account = s.account();
+  auto source = co_await resolve_mailbox(s, from);
+  auto target = co_await resolve_mailbox(s, to);
+  // RFC 4314 §4 RENAME: "x" on the mailbox and "k" on the new parent; within one account only.
+  require_right(source, 'x');
+  if (!target.own) {
+    const auto slash = target.name.rfind(store::kHierarchyDelimiter);
+    const std::string parent_name =
+        shown_name(target.owner, slash == std::string::npos ? "" : target.name.substr(0, slash));
+    auto parent = co_await resolve_mailbox(s, parent_name);
+    if (!is_admin(s)) require_right(parent, 'k');
+  }
+  if (source.name.empty() || target.name.empty()) throw No{"Permission denied", "NOPERM"};
+  if (source.account != target.account) throw No{"Cannot rename a mailbox into another user's", "CANNOT"};
+  const auto account = source.account;
+  from = source.name;
+  to = target.name;
   co_await offload([&] {
     s.services().change_store([&](store::MailStore& st, store::Changes& changes) {
       if (!st.mailbox(account, from)) throw store::NoSuchMailbox(from);
@@ -182,6 +245,13 @@ asio::awaitable<void> cmd_rename(Session& s, const std::string&, const Command& 
 
 static asio::awaitable<void> subscribe(Session& s, const std::string& wire, bool on) {
   std::string name = s.mailbox_name(wire);
+  auto ref = co_await resolve_mailbox(s, name);
+  if (!ref.own) {
+    // RFC 4314 §4: SUBSCRIBE needs "l". Subscriptions live in the owner's mailbox rows, so another
+    // user's mailbox is accepted without being remembered (docs/acl-quota.md).
+    if (on) require_right(ref, 'l');
+    co_return;
+  }
   const auto account = s.account();
   co_await offload([&] {
     s.services().with_store([&](store::MailStore& st) { st.set_subscribed(account, name, on); });
@@ -209,7 +279,8 @@ asio::awaitable<void> cmd_list(Session& s, const std::string&, const Command& c)
     co_return;
   }
   const bool want_status = cmd.return_status.has_value();
-  const bool count_deleted = want_status && wants(*cmd.return_status, StatusItem::Deleted);
+  const bool count_deleted = want_status && (wants(*cmd.return_status, StatusItem::Deleted) ||
+                                             wants(*cmd.return_status, StatusItem::DeletedStorage));
   auto boxes = co_await load_mailboxes(s, count_deleted);
   std::vector<std::string> patterns;
   for (const auto& p : cmd.patterns) patterns.push_back(pattern_name(s, cmd.reference, p));
@@ -291,20 +362,22 @@ asio::awaitable<void> cmd_lsub(Session& s, const std::string&, const Command& c)
 asio::awaitable<void> cmd_status(Session& s, const std::string&, const Command& c) {
   const auto& cmd = std::get<protocol::Status>(c);
   std::string name = s.mailbox_name(cmd.mailbox);
-  const auto account = s.account();
-  const bool count_deleted = wants(cmd.items, StatusItem::Deleted);
+  auto ref = co_await resolve_mailbox(s, name);
+  require_right(ref, 'r');  // RFC 4314 §4 STATUS
+  const auto account = ref.account;
+  const std::string inner = ref.name;
+  const bool count_deleted = wants(cmd.items, StatusItem::Deleted) || wants(cmd.items, StatusItem::DeletedStorage);
   auto box = co_await offload([&] {
     return s.services().with_store([&](store::MailStore& st) -> std::optional<Box> {
-      auto info = st.mailbox(account, name);
+      auto info = st.mailbox(account, inner);
       if (!info) return std::nullopt;
-      Box b{std::move(*info), 0};
-      if (count_deleted)
-        for (const auto& m : st.messages(account, b.info.name))
-          if (std::find(m.flags.begin(), m.flags.end(), "\\Deleted") != m.flags.end()) ++b.deleted;
+      Box b{std::move(*info), 0, 0};
+      if (count_deleted) count_deleted_messages(st, account, b);
       return b;
     });
   });
   if (!box) throw No{"Mailbox does not exist", "NONEXISTENT"};
+  if (!ref.own) box->info.name = name;
   send_status(s, *box, cmd.items, append_limit(s));
 }
 

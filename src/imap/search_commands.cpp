@@ -191,7 +191,7 @@ asio::awaitable<void> cmd_search(Session& s, const std::string& tag, const Comma
   const bool modseq_search = uses_modseq(cmd.criteria);
   if (modseq_search) s.condstore = true;  // RFC 7162 §3.1: SEARCH MODSEQ enables CONDSTORE
   auto& sel = s.selected();
-  const auto account = s.account();
+  const auto account = sel.account;
   Evaluator eval(s, static_cast<std::uint32_t>(sel.messages.size()), sel.max_uid());
   const bool need_message = Evaluator::needs_message(cmd.criteria);
   std::vector<std::size_t> matches;

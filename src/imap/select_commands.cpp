@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/offload.hpp"
+#include "imap/access.hpp"
 #include "imap/commands.hpp"
 #include "imap/object_ids.hpp"
 #include "imap/protocol/sequence_set.hpp"
@@ -33,8 +34,13 @@ asio::awaitable<void> cmd_select(Session& s, const std::string&, const Command& 
     s.send("* OK [CLOSED] Previous mailbox closed\r\n");
   }
   if (cmd.condstore) s.condstore = true;  // RFC 7162 §3.1: SELECT (CONDSTORE) enables CONDSTORE
-  const auto account = s.account();
-  const bool read_only = cmd.read_only;
+  const std::string shown = name;
+  auto ref = co_await resolve_mailbox(s, name);
+  require_right(ref, 'r');  // RFC 4314 §4 SELECT/EXAMINE
+  name = ref.name;
+  const auto account = ref.account;
+  // RFC 4314 §5.2: without a right to change anything the mailbox opens read-only.
+  const bool read_only = cmd.read_only || ref.rights.find_first_of("stwe") == std::string::npos;
   struct Loaded {
     std::optional<store::MailboxInfo> info;
     std::vector<store::MessageInfo> messages;
@@ -62,6 +68,8 @@ asio::awaitable<void> cmd_select(Session& s, const std::string&, const Command& 
   if (!l.info) throw No{"Mailbox does not exist", "NONEXISTENT"};
   Selected sel;
   sel.name = l.info->name;
+  sel.account = account;
+  sel.rights = ref.rights;
   sel.read_only = read_only;
   sel.uidvalidity = l.info->uidvalidity;
   sel.uidnext = l.info->uidnext;
@@ -94,13 +102,20 @@ asio::awaitable<void> cmd_select(Session& s, const std::string&, const Command& 
   if (read_only) {
     s.send("* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n");
   } else {
-    s.send("* OK [PERMANENTFLAGS (" + std::string(kSystemFlags) + " \\*)] Flags permitted\r\n");
+    // RFC 4314 §5.1.1: PERMANENTFLAGS shows what the user's rights allow ("s", "t", "w").
+    std::string permanent;
+    auto add = [&](std::string_view f) { permanent += (permanent.empty() ? "" : " ") + std::string(f); };
+    if (store::acl::has(ref.rights, 'w')) add("\\Answered \\Flagged");
+    if (store::acl::has(ref.rights, 't')) add("\\Deleted");
+    if (store::acl::has(ref.rights, 's')) add("\\Seen");
+    if (store::acl::has(ref.rights, 'w')) add("\\Draft \\*");
+    s.send("* OK [PERMANENTFLAGS (" + permanent + ")] Flags permitted\r\n");
   }
   if (s.condstore) s.send("* OK [HIGHESTMODSEQ " + std::to_string(sel.highestmodseq) + "] Highest\r\n");
   if (s.rev2) {
     // RFC 9051 §6.3.2: the mailbox's LIST response, with its canonical name.
     std::string line = "* LIST () \"/\" ";
-    s.append_mailbox(line, sel.name);
+    s.append_mailbox(line, ref.own ? sel.name : shown);
     s.send(line + "\r\n");
   }
   s.set_ok(std::string(read_only ? "[READ-ONLY] " : "[READ-WRITE] ") + (read_only ? "EXAMINE" : "SELECT") +
@@ -124,13 +139,14 @@ asio::awaitable<void> cmd_select(Session& s, const std::string&, const Command& 
 
 asio::awaitable<void> cmd_close(Session& s, const std::string&, const Command&) {
   auto& sel = s.selected();
-  if (!sel.read_only) {
+  // RFC 4314 §4 CLOSE: without "e" the expunge is skipped and CLOSE still succeeds.
+  if (!sel.read_only && store::acl::has(sel.rights, 'e')) {
     // RFC 9051 §6.4.1: remove \Deleted messages silently (no EXPUNGE responses).
     std::vector<std::uint32_t> uids;
     for (const auto& m : sel.messages)
       if (is_deleted(m)) uids.push_back(m.uid);
     if (!uids.empty()) {
-      const auto account = s.account();
+      const auto account = sel.account;
       const std::string name = sel.name;
       co_await offload([&] {
         s.services().change_store([&](store::MailStore& st, store::Changes& changes) {

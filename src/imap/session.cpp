@@ -65,14 +65,14 @@ constexpr std::array<Entry, std::variant_size_v<Command>> kCommands = {{
     {"COPY", cmd_copy, kSel, true},
     {"MOVE", cmd_move, kSel, true},
     {"ID", cmd_id, kAny, false},
-    {"GETQUOTA", nullptr, 0, false},
-    {"GETQUOTAROOT", nullptr, 0, false},
-    {"SETQUOTA", nullptr, 0, false},
-    {"GETACL", nullptr, 0, false},
-    {"SETACL", nullptr, 0, false},
-    {"DELETEACL", nullptr, 0, false},
-    {"LISTRIGHTS", nullptr, 0, false},
-    {"MYRIGHTS", nullptr, 0, false},
+    {"GETQUOTA", cmd_getquota, kAuthSel, true},
+    {"GETQUOTAROOT", cmd_getquotaroot, kAuthSel, true},
+    {"SETQUOTA", cmd_setquota, kAuthSel, true},
+    {"GETACL", cmd_getacl, kAuthSel, true},
+    {"SETACL", cmd_setacl, kAuthSel, true},
+    {"DELETEACL", cmd_deleteacl, kAuthSel, true},
+    {"LISTRIGHTS", cmd_listrights, kAuthSel, true},
+    {"MYRIGHTS", cmd_myrights, kAuthSel, true},
 }};
 
 unsigned state_bit(State s) {
@@ -162,7 +162,7 @@ std::string Session::capabilities() const {
   }
   caps += " LITERAL+ ID ENABLE IDLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE CREATE-SPECIAL-USE LIST-EXTENDED"
           " LIST-STATUS UIDPLUS MOVE ESEARCH SEARCHRES CONDSTORE QRESYNC STATUS=SIZE UTF8=ACCEPT BINARY"
-          " OBJECTID PREVIEW";
+          " OBJECTID PREVIEW QUOTA QUOTASET QUOTA=RES-STORAGE QUOTA=RES-MESSAGE ACL RIGHTS=texk";
   caps += " APPENDLIMIT=" + std::to_string(limits_.max_literal);
   return caps;
 }
@@ -290,6 +290,8 @@ asio::awaitable<void> Session::handle(const protocol::RawCommand& raw) {
     throw;
   } catch (const store::NoSuchMailbox& e) {
     no = No{"Mailbox does not exist", "NONEXISTENT"};
+  } catch (const store::QuotaExceeded&) {
+    no = No{"Quota exceeded", "OVERQUOTA"};  // RFC 9208 §4.3.1
   } catch (const store::MailboxExists& e) {
     no = No{"Mailbox already exists", "ALREADYEXISTS"};
   } catch (const store::Error& e) {
@@ -404,7 +406,7 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
     bool loaded = false;
   };
   auto& sel = *selected_;
-  const std::int64_t account = account_;
+  const std::int64_t account = sel.account;
   const std::string name = sel.name;
   const std::uint32_t uidnext = sel.uidnext;
   const std::uint64_t modseq = sel.highestmodseq;

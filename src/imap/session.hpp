@@ -58,7 +58,9 @@ inline constexpr std::chrono::seconds kPreAuthTimeout{60};
 // The selected mailbox as this connection sees it: the message sequence number map (index + 1 is the
 // message number, RFC 9051 §2.3.1.2) that changes only when this connection reports them.
 struct Selected {
-  std::string name;  // canonical UTF-8 name
+  std::string name;  // canonical UTF-8 name in the owner's account
+  store::AccountId account = 0;  // the owner's account (another user's for a shared mailbox)
+  std::string rights;            // the user's ACL rights on it (RFC 4314 §2.1)
   bool read_only = false;
   std::uint32_t uidvalidity = 0, uidnext = 0;
   std::uint64_t highestmodseq = 0;

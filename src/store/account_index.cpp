@@ -54,6 +54,38 @@ CREATE TABLE sieve_scripts (
 );
 CREATE UNIQUE INDEX sieve_scripts_one_active ON sieve_scripts(active) WHERE active = 1;
 )sql"},
+    // Quota (RFC 9208, store/quota.hpp): one usage row kept exact by triggers inside every transaction
+    // that adds or removes messages (delivery, APPEND, COPY, MOVE, EXPUNGE, DELETE, fsck repairs);
+    // per-account limits (no rows: the [quota] default; a NULL value: no limit).
+    {3, R"sql(
+CREATE TABLE quota_usage (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  storage INTEGER NOT NULL,
+  messages INTEGER NOT NULL
+);
+INSERT INTO quota_usage(id, storage, messages) SELECT 1, coalesce(sum(size), 0), count(*) FROM messages;
+CREATE TRIGGER quota_usage_insert AFTER INSERT ON messages BEGIN
+  UPDATE quota_usage SET storage = storage + NEW.size, messages = messages + 1 WHERE id = 1;
+END;
+CREATE TRIGGER quota_usage_delete AFTER DELETE ON messages BEGIN
+  UPDATE quota_usage SET storage = storage - OLD.size, messages = messages - 1 WHERE id = 1;
+END;
+CREATE TRIGGER quota_usage_resize AFTER UPDATE OF size ON messages BEGIN
+  UPDATE quota_usage SET storage = storage - OLD.size + NEW.size WHERE id = 1;
+END;
+CREATE TABLE quota_limits (resource TEXT PRIMARY KEY, value INTEGER);
+)sql"},
+    // Access control lists (RFC 4314, store/acl.hpp): one row per mailbox and identifier; the owner's
+    // own rights are implicit. Deleting a mailbox deletes its ACL (RFC 4314 §4 DELETE).
+    {4, R"sql(
+CREATE TABLE acl (
+  mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+  identifier TEXT NOT NULL,
+  rights TEXT NOT NULL,
+  PRIMARY KEY (mailbox_id, identifier)
+) WITHOUT ROWID;
+CREATE INDEX acl_identifier ON acl(identifier);
+)sql"},
 };
 
 MailboxRow read_mailbox(sqlite::Statement& st) {

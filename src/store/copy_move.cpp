@@ -7,6 +7,7 @@
 #include "store/account_index.hpp"
 #include "store/flags.hpp"
 #include "store/mailbox_names.hpp"
+#include "store/quota.hpp"
 #include "store/sqlite_store_impl.hpp"
 
 namespace postamt::store {
@@ -57,6 +58,22 @@ std::vector<CopiedUid> SqliteStore::transfer(AccountId account, std::string_view
     auto c = make_change(Change::Kind::MessageAdded, account, dst.name, new_uid, modseq);
     c.flags = std::move(flags);
     changes.push_back(std::move(c));
+  }
+  // RFC 9208 §4.3.1: a COPY that would exceed the quota fails whole (the rows go with the rollback).
+  // A MOVE within the account adds nothing in the end and is never refused.
+  if (!move && !copied.empty()) {
+    std::uint64_t bytes = 0;
+    auto size_of = d->prepare("SELECT size FROM messages WHERE mailbox_id = ? AND uid = ?");
+    for (const auto& c : copied) {
+      size_of.reset();
+      size_of.bind(1, dst.id).bind(2, c.dest);
+      if (size_of.step()) bytes += static_cast<std::uint64_t>(size_of.int64(0));
+    }
+    auto usage = quota::read_usage(*d);
+    usage.storage_bytes -= bytes;  // as it was before this copy
+    usage.messages -= copied.size();
+    if (auto resource = quota::exceeded(usage, limits_of(*d), bytes, copied.size()))
+      throw QuotaExceeded(account, *resource);
   }
   if (move && !copied.empty()) {
     std::vector<std::uint32_t> sources;

@@ -13,6 +13,7 @@
 #include "store/account_index.hpp"
 #include "store/flags.hpp"
 #include "store/mailbox_names.hpp"
+#include "store/quota.hpp"
 #include "store/sqlite_store_impl.hpp"
 
 namespace postamt::store {
@@ -25,6 +26,7 @@ struct Placement {
   std::uint32_t uid = 0;
   std::uint64_t modseq = 0;
   std::int64_t mailbox_id = 0;
+  std::string over_quota;  // refused: the resource the copy would exceed (RFC 9208)
 };
 
 struct BlobLink {
@@ -52,11 +54,12 @@ struct ItemFile {
 std::vector<Stored> SqliteStore::deliver(std::string_view message, const NewMessage& meta,
                                          std::span<const Target> targets, Changes& out) {
   BatchItem item{message, &meta, targets};
-  auto result = deliver_batch(std::span<const BatchItem>(&item, 1), out);
+  auto result = deliver_batch(std::span<const BatchItem>(&item, 1), out, QuotaMode::RefuseCopy);
   return result.empty() ? std::vector<Stored>{} : std::move(result.front());
 }
 
-std::vector<std::vector<Stored>> SqliteStore::deliver_batch(std::span<const BatchItem> items, Changes& out) {
+std::vector<std::vector<Stored>> SqliteStore::deliver_batch(std::span<const BatchItem> items, Changes& out,
+                                                            QuotaMode quota_mode) {
   std::vector<std::vector<Stored>> results(items.size());
   // Validate everything that can be refused before touching any file.
   std::vector<AccountWork> work;
@@ -64,7 +67,7 @@ std::vector<std::vector<Stored>> SqliteStore::deliver_batch(std::span<const Batc
     for (const auto& t : items[i].targets) {
       auto it = std::find_if(work.begin(), work.end(), [&](const AccountWork& w) { return w.account == t.account; });
       if (it == work.end()) it = work.insert(work.end(), AccountWork{t.account, std::nullopt, {}, {}, {}, false});
-      it->placements.push_back(Placement{i, &t, normalize_flags(t.flags), {}});
+      it->placements.push_back(Placement{i, &t, normalize_flags(t.flags), {}, 0, 0, 0, {}});
     }
   }
   if (work.empty()) return results;
@@ -96,6 +99,7 @@ std::vector<std::vector<Stored>> SqliteStore::deliver_batch(std::span<const Batc
         sqlite::Transaction tx(**w.db);
         std::vector<std::string> shas;
         for (const auto& p : w.placements) {
+          if (!p.over_quota.empty()) continue;
           auto modseq = index::next_modseq(**w.db, p.mailbox_id);
           std::uint32_t uid[] = {p.uid};
           index::remove_messages(**w.db, p.mailbox_id, uid, modseq);
@@ -112,9 +116,29 @@ std::vector<std::vector<Stored>> SqliteStore::deliver_batch(std::span<const Batc
 
   try {
     for (auto& w : work) w.tx = std::make_unique<sqlite::Transaction>(**w.db);  // BEGIN IMMEDIATE: the account's write lock
+    // Quota, decided under the write lock so concurrent deliveries cannot both take the last space:
+    // an item's copies in one account fit together or are all refused (RFC 9208 §3.1 hard limits).
+    for (auto& w : work) {
+      auto usage = quota::read_usage(**w.db);
+      const auto limits = limits_of(**w.db);
+      for (std::size_t b = 0; b < w.placements.size();) {
+        std::size_t e = b;
+        while (e < w.placements.size() && w.placements[e].item == w.placements[b].item) ++e;
+        const std::uint64_t copies = e - b, bytes = copies * files[w.placements[b].item].size;
+        if (auto resource = quota::exceeded(usage, limits, bytes, copies)) {
+          if (quota_mode == QuotaMode::RefuseBatch) throw QuotaExceeded(w.account, *resource);
+          for (auto i = b; i < e; ++i) w.placements[i].over_quota = *resource;
+        } else {
+          usage.storage_bytes += bytes;
+          usage.messages += copies;
+        }
+        b = e;
+      }
+    }
     std::vector<std::filesystem::path> dirs;
     for (auto& w : work) {
       for (const auto& p : w.placements) {
+        if (!p.over_quota.empty()) continue;
         const auto& f = files[p.item];
         if (std::any_of(w.blobs.begin(), w.blobs.end(), [&](const BlobLink& b) { return b.sha == f.sha; })) continue;
         BlobLink link{f.sha, layout_.blob_path(w.account, f.sha), false};
@@ -128,6 +152,7 @@ std::vector<std::vector<Stored>> SqliteStore::deliver_batch(std::span<const Batc
           "INSERT INTO messages(mailbox_id, uid, modseq, internal_date, size, blob, flags, envelope, bodystructure) "
           "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
       for (auto& p : w.placements) {
+        if (!p.over_quota.empty()) continue;
         const auto& meta = *items[p.item].meta;
         const auto& f = files[p.item];
         auto row = index::find_mailbox(**w.db, lookup_name(p.target->mailbox));
@@ -153,6 +178,10 @@ std::vector<std::vector<Stored>> SqliteStore::deliver_batch(std::span<const Batc
 
   for (const auto& w : work) {
     for (const auto& p : w.placements) {
+      if (!p.over_quota.empty()) {
+        results[p.item].push_back({w.account, p.target->mailbox, 0, 0, p.over_quota});
+        continue;
+      }
       results[p.item].push_back({w.account, p.mailbox, p.uid, p.modseq});
       auto c = make_change(Change::Kind::MessageAdded, w.account, p.mailbox, p.uid, p.modseq);
       c.flags = p.flags;

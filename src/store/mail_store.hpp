@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "store/acl.hpp"
+#include "store/quota.hpp"
 #include "store/types.hpp"
 
 namespace postamt::store {
@@ -23,12 +25,18 @@ class MailStore {
   virtual void delete_account(AccountId) = 0;  // removes the account's index and blobs
   // Stores `message` (already CRLF-normalised, Return-Path included) once for all targets; a target
   // whose mailbox does not exist falls back to INBOX. All-or-nothing: on exception nothing is visible.
+  // An account whose quota the message would exceed gets none of its copies: its targets come back
+  // with Stored::over_quota set (the other accounts' copies are stored).
   // Throws NoSuchAccount for an account never created, Error for a bad flag.
   virtual std::vector<Stored> deliver(std::string_view message, const NewMessage&, std::span<const Target>,
                                       Changes& out) = 0;
+  // How deliver_batch treats a copy over quota: refuse that copy (delivery), or the whole batch with
+  // QuotaExceeded (APPEND, MULTIAPPEND is all-or-nothing, RFC 3502 §6.3.11).
+  enum class QuotaMode { RefuseCopy, RefuseBatch };
   // Group commit: stores every item like deliver() but with one fsync per directory and one commit
   // per account for the whole batch. All-or-nothing for the batch; result[i] belongs to items[i].
-  virtual std::vector<std::vector<Stored>> deliver_batch(std::span<const BatchItem> items, Changes& out) = 0;
+  virtual std::vector<std::vector<Stored>> deliver_batch(std::span<const BatchItem> items, Changes& out,
+                                                         QuotaMode quota_mode = QuotaMode::RefuseCopy) = 0;
   virtual std::vector<MailboxInfo> list_mailboxes(AccountId) = 0;  // INBOX first, then by name
   virtual std::optional<MailboxInfo> mailbox(AccountId, std::string_view name) = 0;  // INBOX case-insensitive
   // Creates missing superior names too (RFC 9051 §6.3.4). Throws MailboxExists, Error (bad name).
@@ -50,13 +58,33 @@ class MailStore {
   // Copies the messages `uids` of mailbox `from` into `to` (same account) as new index rows sharing the
   // stored file: no new file, no re-delivery; flags, internal date and cached strings kept; new UIDs
   // in ascending source order (RFC 9051 §6.4.7, UIDPLUS COPYUID). One transaction: all or nothing.
-  // Unknown uids are skipped. Throws NoSuchMailbox for either mailbox.
+  // Unknown uids are skipped. Throws NoSuchMailbox for either mailbox, QuotaExceeded (nothing copied).
   virtual std::vector<CopiedUid> copy_messages(AccountId, std::string_view from, std::span<const std::uint32_t> uids,
                                                std::string_view to, Changes& out) = 0;
   // The same, and the sources are expunged (remembered for VANISHED) in the same transaction, so no
   // one ever sees a message in both or in neither mailbox (RFC 6851 §3.1). Throws Error when from == to.
   virtual std::vector<CopiedUid> move_messages(AccountId, std::string_view from, std::span<const std::uint32_t> uids,
                                                std::string_view to, Changes& out) = 0;
+  // Usage and the limits in force (RFC 9208 §4.1.1); throws NoSuchAccount.
+  virtual Quota quota(AccountId) = 0;
+  // The account's own limits (SETQUOTA, RFC 9208 §4.1.3), or nullopt: back to the default.
+  virtual void set_quota(AccountId, const std::optional<QuotaLimits>& limits) = 0;
+  // True once when the account's usage has reached the warning share of a limit ([quota]
+  // warning_percent); re-armed when usage drops below it. The caller delivers the warning.
+  virtual bool take_quota_warning(AccountId) = 0;
+
+  // ACL of a mailbox (RFC 4314 §3.3), without the owner's implicit full rights. Throws NoSuchMailbox.
+  virtual std::vector<AclEntry> acl(AccountId, std::string_view mailbox) = 0;
+  // Sets an identifier's canonical rights on the mailbox; "" removes its entry (SETACL / DELETEACL).
+  virtual void set_acl(AccountId, std::string_view mailbox, std::string_view identifier, std::string_view rights) = 0;
+  // The rights `identifier` (a user's address) has on another account's mailbox: its own entry and
+  // "anyone"'s united; nullopt when there is no such mailbox.
+  virtual std::optional<std::string> rights(AccountId, std::string_view mailbox, std::string_view identifier) = 0;
+  // Accounts that may have granted rights to `identifier` or to anyone (a superset).
+  virtual std::vector<AccountId> sharing_accounts(std::string_view identifier) = 0;
+  // The owner's mailboxes on which `identifier` has any right.
+  virtual std::vector<SharedMailbox> shared_mailboxes(AccountId owner, std::string_view identifier) = 0;
+
   // all accounts: every row has its file with right size+sha256; every file has a row; temp files
   virtual FsckReport fsck(bool repair) = 0;
 

@@ -44,6 +44,11 @@ MailboxInfo make_info(sqlite::Database& db, const index::MailboxRow& row) {
   return info;
 }
 
+}  // namespace
+
+MailboxInfo mailbox_info(sqlite::Database& db, const index::MailboxRow& row) { return make_info(db, row); }
+
+namespace {
 Change mailbox_change(Change::Kind kind, AccountId account, std::string name, std::string new_name = {}) {
   auto c = make_change(kind, account, std::move(name));
   c.new_name = std::move(new_name);
@@ -51,8 +56,8 @@ Change mailbox_change(Change::Kind kind, AccountId account, std::string name, st
 }
 }  // namespace
 
-std::unique_ptr<MailStore> open_sqlite_store(const std::filesystem::path& data_dir) {
-  return std::make_unique<SqliteStore>(data_dir);
+std::unique_ptr<MailStore> open_sqlite_store(const std::filesystem::path& data_dir, StoreOptions options) {
+  return std::make_unique<SqliteStore>(data_dir, std::move(options));
 }
 
 SqliteStore::AccountDb SqliteStore::db(AccountId account) {
@@ -99,6 +104,7 @@ void SqliteStore::create_account(AccountId account) {
 
 void SqliteStore::delete_account(AccountId account) {
   forget(account);
+  sync_shares(account, {});  // its mailboxes are no longer shared with anyone
   auto dir = layout_.account_dir(account);
   std::error_code ec;
   if (!std::filesystem::exists(dir, ec)) return;

@@ -8,6 +8,6 @@
 
 namespace postamt::store {
 
-std::unique_ptr<MailStore> open_sqlite_store(const std::filesystem::path& data_dir);
+std::unique_ptr<MailStore> open_sqlite_store(const std::filesystem::path& data_dir, StoreOptions options = {});
 
 }  // namespace postamt::store

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "common/sqlite.hpp"
+#include "store/account_index.hpp"
 #include "store/blob_files.hpp"
 #include "store/mail_store.hpp"
 
@@ -17,6 +18,9 @@ inline Change make_change(Change::Kind kind, AccountId account, std::string mail
   Change c{kind, account, std::move(mailbox), uid, modseq, {}, {}};
   return c;
 }
+
+// A mailbox row with its counters (messages, unseen, recent, size).
+MailboxInfo mailbox_info(sqlite::Database& db, const index::MailboxRow& row);
 
 class SqliteStore final : public MailStore {
  public:
@@ -40,13 +44,15 @@ class SqliteStore final : public MailStore {
   };
   // Throws NoSuchAccount if the account was never created.
 
-  explicit SqliteStore(std::filesystem::path data_dir) : layout_(std::move(data_dir)) {}
+  SqliteStore(std::filesystem::path data_dir, StoreOptions options)
+      : layout_(std::move(data_dir)), options_(std::move(options)) {}
 
   void create_account(AccountId) override;
   void delete_account(AccountId) override;
   std::vector<Stored> deliver(std::string_view message, const NewMessage&, std::span<const Target>,
                               Changes& out) override;
-  std::vector<std::vector<Stored>> deliver_batch(std::span<const BatchItem> items, Changes& out) override;
+  std::vector<std::vector<Stored>> deliver_batch(std::span<const BatchItem> items, Changes& out,
+                                                 QuotaMode quota_mode) override;
   std::vector<MailboxInfo> list_mailboxes(AccountId) override;
   std::optional<MailboxInfo> mailbox(AccountId, std::string_view name) override;
   void create_mailbox(AccountId, std::string_view name, std::string_view special_use, Changes& out) override;
@@ -62,6 +68,14 @@ class SqliteStore final : public MailStore {
                                        std::string_view to, Changes& out) override;
   std::vector<CopiedUid> move_messages(AccountId, std::string_view from, std::span<const std::uint32_t> uids,
                                        std::string_view to, Changes& out) override;
+  Quota quota(AccountId) override;
+  void set_quota(AccountId, const std::optional<QuotaLimits>& limits) override;
+  bool take_quota_warning(AccountId) override;
+  std::vector<AclEntry> acl(AccountId, std::string_view mailbox) override;
+  void set_acl(AccountId, std::string_view mailbox, std::string_view identifier, std::string_view rights) override;
+  std::optional<std::string> rights(AccountId, std::string_view mailbox, std::string_view identifier) override;
+  std::vector<AccountId> sharing_accounts(std::string_view identifier) override;
+  std::vector<SharedMailbox> shared_mailboxes(AccountId owner, std::string_view identifier) override;
   FsckReport fsck(bool repair) override;
   void set_subscribed(AccountId, std::string_view mailbox, bool subscribed) override;
   std::vector<std::uint32_t> expunged_since(AccountId, std::string_view mailbox, std::uint64_t modseq) override;
@@ -76,7 +90,17 @@ class SqliteStore final : public MailStore {
   void stage_unreferenced(sqlite::Database& db, AccountId account, const std::vector<std::string>& blobs,
                           BlobRemoval& removal);
 
+  // The limits in force for the account whose index `db` is.
+  QuotaLimits limits_of(sqlite::Database& db) const;
+
+  // The shares registry DATA/shares.sqlite (acl.cpp); callers hold shares_mu_.
+  sqlite::Database& shares();
+  void sync_shares(AccountId account, const std::vector<std::string>& identifiers);
+
   Layout layout_;
+  StoreOptions options_;
+  std::mutex shares_mu_;
+  std::unique_ptr<sqlite::Database> shares_;
   std::mutex mutex_;  // guards dbs_ only
   std::map<AccountId, std::shared_ptr<OpenIndex>> dbs_;
 };

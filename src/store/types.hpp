@@ -60,6 +60,9 @@ struct Stored {
   std::string mailbox;
   std::uint32_t uid;
   std::uint64_t modseq;
+  // Not stored: the copy would exceed the account's quota (RFC 9208); `over_quota` names the resource
+  // ("STORAGE" or "MESSAGE"), uid and modseq are 0 and `mailbox` is the target asked for.
+  std::string over_quota = {};
 };
 
 // A message copied or moved within an account (MailStore::copy_messages / move_messages).

@@ -209,16 +209,19 @@ class SieveActionsTest(unittest.TestCase):
         self.server = Postamt()
         for user in ("demo", "other", "boss"):
             self.server.add_user(f"{user}@example.test", f"pw-{user}-1")
-        # Remote mail goes to a smarthost that refuses connections: it stays in the queue to be listed.
+        # Remote mail goes to a smarthost that refuses connections (a port bound here but not listening),
+        # so it stays in the queue to be listed.
+        self.closed = socket.socket()
+        self.closed.bind(("127.0.0.1", 0))
         with open(self.server.config) as f:
             text = f.read()
-        closed = f"127.0.0.1:{self.server.offset + 9}"
         with open(self.server.config, "w") as f:
-            f.write(text.replace('smarthost = ""', f'smarthost = "{closed}"', 1))
+            f.write(text.replace('smarthost = ""', f'smarthost = "127.0.0.1:{self.closed.getsockname()[1]}"', 1))
         self.server.start()
 
     def tearDown(self):
         self.server.cleanup()
+        self.closed.close()
 
     def activate(self, user, script):
         p = self.server.cli("sieve", "put", "--user", user, "s", input=script)

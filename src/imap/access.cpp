@@ -1,0 +1,80 @@
+// Mailbox names to owners' accounts and the user's rights (see access.hpp; RFC 2342 §5, RFC 4314).
+#include "imap/access.hpp"
+
+#include <algorithm>
+
+#include "common/config.hpp"
+#include "common/offload.hpp"
+#include "common/strings.hpp"
+#include "directory/directory.hpp"
+#include "services/services.hpp"
+#include "store/acl.hpp"
+
+namespace postamt::imap {
+
+std::string shown_name(const std::string& owner, const std::string& name) {
+  std::string out = std::string(kOtherUsers) + store::kHierarchyDelimiter + owner;
+  if (!name.empty()) out += store::kHierarchyDelimiter + name;
+  return out;
+}
+
+asio::awaitable<MailboxRef> resolve_mailbox(Session& s, const std::string& name) {
+  const std::string prefix = std::string(kOtherUsers) + store::kHierarchyDelimiter;
+  if (name.compare(0, prefix.size(), prefix) != 0 && name != kOtherUsers)
+    co_return MailboxRef{s.account(), s.user(), name, std::string(store::kAllRights), true};
+  // "Other Users/<owner>[/<mailbox>]"
+  std::string rest = name.size() > prefix.size() ? name.substr(prefix.size()) : std::string();
+  auto slash = rest.find(store::kHierarchyDelimiter);
+  std::string owner = rest.substr(0, slash), inner = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  MailboxRef ref{0, owner, inner, "", false};
+  if (owner.empty() || owner.size() > 320) co_return ref;
+  const bool admin = is_admin(s);
+  const std::string user = s.user();
+  struct Found {
+    store::AccountId account = 0;
+    std::string address, rights;
+  };
+  // Captures by reference: GCC 12 destroys by-value std::string captures of a co_await operand twice.
+  auto found = co_await offload([&s, &owner, &inner, admin, &user] {
+    Found f;
+    auto u = s.services().with_directory([&](directory::Directory& d) { return d.find_user(owner); });
+    if (!u) return f;
+    f.account = u->id;
+    f.address = u->address;
+    if (admin) {
+      f.rights = std::string(store::kAllRights);  // [admin] users administer every mailbox
+    } else if (!inner.empty()) {
+      auto r = s.services().with_store([&](store::MailStore& st) { return st.rights(u->id, inner, user); });
+      f.rights = r.value_or("");
+    }
+    return f;
+  });
+  if (found.account == s.account()) co_return MailboxRef{s.account(), s.user(), inner, std::string(store::kAllRights), true};
+  ref.account = found.account;
+  if (found.account) ref.owner = found.address;
+  ref.rights = found.rights;
+  co_return ref;
+}
+
+std::vector<std::string> permitted_flags(const std::vector<std::string>& flags, std::string_view rights) {
+  std::vector<std::string> out;
+  for (const auto& f : flags) {
+    char need = str::iequals(f, "\\Seen") ? 's' : str::iequals(f, "\\Deleted") ? 't' : 'w';
+    if (store::acl::has(rights, need)) out.push_back(f);
+  }
+  return out;
+}
+
+void require_right(const MailboxRef& ref, char right) {
+  if (store::acl::has(ref.rights, right)) return;
+  // RFC 4314 §6: no right at all looks exactly like no such mailbox (nothing leaks); with some
+  // rights the user may know the mailbox exists.
+  throw No{"Permission denied", "NOPERM"};
+}
+
+bool is_admin(Session& s) {
+  const auto& admins = s.services().config().admins;
+  return std::any_of(admins.begin(), admins.end(), [&](const std::string& a) { return str::iequals(a, s.user()); });
+}
+
+}  // namespace postamt::imap

@@ -1,0 +1,150 @@
+// ACL (RFC 4314 §3): SETACL, DELETEACL, GETACL, LISTRIGHTS, MYRIGHTS. The owner holds every right
+// implicitly (not stored, not changeable); other users and "anyone" get rows in the owner's index.
+// Administering an ACL needs the "a" right (§4), MYRIGHTS any of "lrikxa".
+#include <string>
+
+#include "common/offload.hpp"
+#include "common/strings.hpp"
+#include "directory/directory.hpp"
+#include "imap/access.hpp"
+#include "imap/commands.hpp"
+#include "imap/protocol/writer.hpp"
+#include "services/services.hpp"
+#include "store/acl.hpp"
+
+namespace postamt::imap {
+namespace {
+
+// The identifier as stored: "anyone" or an existing user's address (RFC 4314 §6: identifiers are
+// checked so that a typo does not grant rights to a later user of that name).
+asio::awaitable<std::string> identifier_of(Session& s, const std::string& wire) {
+  if (wire.empty()) throw Bad{"Empty identifier"};  // RFC 4314 §3
+  if (str::iequals(wire, store::kAnyone)) co_return std::string(store::kAnyone);
+  if (wire.front() == '-') throw No{"Negative rights are not supported", "CANNOT"};  // optional, §2
+  auto user = co_await offload([&] {
+    return s.services().with_directory([&](directory::Directory& d) { return d.find_user(wire); });
+  });
+  if (!user) throw No{"No such user " + wire.substr(0, 100), "NONEXISTENT"};
+  co_return user->address;
+}
+
+std::string mailbox_text(Session& s, const std::string& name) {
+  std::string out;
+  s.append_mailbox(out, name);
+  return out;
+}
+
+std::string astring(std::string_view v) {
+  std::string out;
+  protocol::append_astring(out, v);
+  return out;
+}
+
+// A mailbox of the session that must exist and on which the user holds `right`.
+asio::awaitable<MailboxRef> administered(Session& s, const std::string& name, char right) {
+  auto ref = co_await resolve_mailbox(s, name);
+  require_right(ref, right);
+  if (ref.name.empty()) throw No{"Permission denied", "NOPERM"};
+  const auto account = ref.account;
+  const std::string inner = ref.name;
+  bool exists = co_await offload([&] {
+    return s.services().with_store([&](store::MailStore& st) { return st.mailbox(account, inner).has_value(); });
+  });
+  if (!exists) throw No{"Mailbox does not exist", "NONEXISTENT"};
+  co_return ref;
+}
+
+asio::awaitable<void> set_rights(Session& s, const std::string& wire_mailbox, const std::string& wire_id,
+                                 std::optional<std::string> modification) {
+  std::string name = s.mailbox_name(wire_mailbox);
+  // RFC 4314 §3.1: an unknown right is BAD, before anything else is looked at.
+  char mode = 0;
+  std::string rights;
+  if (modification) {
+    std::string_view text = *modification;
+    if (!text.empty() && (text.front() == '+' || text.front() == '-')) {
+      mode = text.front();
+      text.remove_prefix(1);
+    }
+    auto parsed = store::acl::parse_rights(text);
+    if (!parsed) throw Bad{"Unknown right in '" + std::string(text.substr(0, 40)) + "' (rights are lrswipkxtea, c and d)"};
+    rights = *parsed;
+  }
+  auto ref = co_await administered(s, name, 'a');
+  auto id = co_await identifier_of(s, wire_id);
+  if (str::iequals(id, ref.owner)) throw No{"The owner's rights cannot be changed", "CANNOT"};
+  const auto account = ref.account;
+  const std::string inner = ref.name;
+  co_await offload([&] {
+    s.services().with_store([&](store::MailStore& st) {
+      std::string current;
+      for (const auto& e : st.acl(account, inner))
+        if (e.identifier == id) current = e.rights;
+      std::string next = !modification ? ""
+                         : mode == '+' ? store::acl::unite(current, rights)
+                         : mode == '-' ? store::acl::remove(current, rights)
+                                       : rights;
+      st.set_acl(account, inner, id, next);
+    });
+  });
+  s.log().info(modification ? "setacl" : "deleteacl", {{"mailbox", name}, {"identifier", id}, {"by", s.user()}});
+}
+
+}  // namespace
+
+asio::awaitable<void> cmd_setacl(Session& s, const std::string&, const Command& c) {
+  const auto& cmd = std::get<protocol::SetAcl>(c);
+  co_await set_rights(s, cmd.mailbox, cmd.identifier, cmd.rights);
+}
+
+asio::awaitable<void> cmd_deleteacl(Session& s, const std::string&, const Command& c) {
+  const auto& cmd = std::get<protocol::DeleteAcl>(c);
+  co_await set_rights(s, cmd.mailbox, cmd.identifier, std::nullopt);
+}
+
+asio::awaitable<void> cmd_getacl(Session& s, const std::string&, const Command& c) {
+  const auto& cmd = std::get<protocol::GetAcl>(c);
+  std::string name = s.mailbox_name(cmd.mailbox);
+  auto ref = co_await administered(s, name, 'a');
+  const auto account = ref.account;
+  const std::string inner = ref.name;
+  auto entries = co_await offload([&] {
+    return s.services().with_store([&](store::MailStore& st) { return st.acl(account, inner); });
+  });
+  // RFC 4314 §3.6, with the virtual "c" and "d" rights (§2.1.1); the owner first, with every right.
+  std::string line = "* ACL " + mailbox_text(s, name) + " " + astring(ref.owner) + " " +
+                     store::acl::with_virtual(store::kAllRights);
+  for (const auto& e : entries) line += " " + astring(e.identifier) + " " + astring(store::acl::with_virtual(e.rights));
+  s.send(line + "\r\n");
+}
+
+asio::awaitable<void> cmd_listrights(Session& s, const std::string&, const Command& c) {
+  const auto& cmd = std::get<protocol::ListRights>(c);
+  std::string name = s.mailbox_name(cmd.mailbox);
+  auto ref = co_await administered(s, name, 'a');
+  auto id = co_await identifier_of(s, cmd.identifier);
+  // RFC 4314 §3.7: the owner always has everything; anyone else may get each right on its own.
+  std::string line = "* LISTRIGHTS " + mailbox_text(s, name) + " " + astring(cmd.identifier);
+  if (str::iequals(id, ref.owner)) line += " " + store::acl::with_virtual(store::kAllRights);
+  else line += " \"\" l r s w i p k x t e a c d";
+  s.send(line + "\r\n");
+}
+
+asio::awaitable<void> cmd_myrights(Session& s, const std::string&, const Command& c) {
+  const auto& cmd = std::get<protocol::MyRights>(c);
+  std::string name = s.mailbox_name(cmd.mailbox);
+  auto ref = co_await resolve_mailbox(s, name);
+  // RFC 4314 §4: MYRIGHTS needs any of "l", "r", "i", "k", "x", "a".
+  if (ref.rights.find_first_of("lrikxa") == std::string::npos) throw No{"Permission denied", "NOPERM"};
+  if (ref.own || !ref.name.empty()) {
+    const auto account = ref.account;
+    const std::string inner = ref.name;
+    bool exists = co_await offload([&] {
+      return s.services().with_store([&](store::MailStore& st) { return st.mailbox(account, inner).has_value(); });
+    });
+    if (!exists) throw No{"Mailbox does not exist", "NONEXISTENT"};
+  }
+  s.send("* MYRIGHTS " + mailbox_text(s, name) + " " + store::acl::with_virtual(ref.rights) + "\r\n");
+}
+
+}  // namespace postamt::imap

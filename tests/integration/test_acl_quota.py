@@ -1,0 +1,387 @@
+"""ACLs, quota and administration through IMAP against the real binary (imaplib over TLS).
+ACL (RFC 4314): a folder shared read-only appears under "Other Users/" (RFC 2342), can be read but not
+changed, other folders stay invisible and give the same NO [NOPERM] as missing ones; "anyone" rights;
+the admin works in other users' accounts. Quota (RFC 9208): GETQUOTA / GETQUOTAROOT / SETQUOTA, an admin
+setting another user's quota, APPEND and COPY over quota refused with NO [OVERQUOTA], SMTP delivery over
+quota answered 452 4.2.2 (or 552 5.2.2 when configured) with nothing stored, and usage exact after 1,000
+concurrent SMTP deliveries racing with IMAP expunges."""
+import imaplib
+import os
+import re
+import smtplib
+import ssl
+import threading
+import unittest
+
+from harness import Postamt
+
+DEMO, BOB, ADMIN = "demo@example.test", "bob@example.test", "admin@example.test"
+CAROL = "carol@example.test"
+PASSWORDS = {DEMO: "demo-password-1", BOB: "bob-password-1", ADMIN: "admin-password-1", CAROL: "carol-password-1"}
+SHARED = '"Other Users/demo@example.test/Shared"'
+PRIVATE = '"Other Users/demo@example.test/Private"'
+MISSING = '"Other Users/demo@example.test/Missing"'
+NOBODY = '"Other Users/nobody@example.test/INBOX"'
+
+
+def message(subject, body="Hello world\r\n", to=DEMO):
+    return (f"From: Alice <alice@example.org>\r\nTo: {to}\r\nSubject: {subject}\r\n"
+            f"Message-ID: <{subject.replace(' ', '.')}@example.org>\r\n\r\n{body}")
+
+
+def set_config(server, **values):
+    """Rewrites `key = value` lines of postamt.toml (the default file lists every key)."""
+    with open(server.config) as f:
+        text = f.read()
+    for key, value in values.items():
+        text, n = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
+        assert n == 1, key
+    with open(server.config, "w") as f:
+        f.write(text)
+
+
+class AclTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Postamt()
+        for user, password in PASSWORDS.items():
+            cls.server.add_user(user, password)
+        set_config(cls.server, users=f'["{ADMIN}"]')
+        cls.server.start()
+        cls.ctx = ssl.create_default_context(cafile=os.path.join(cls.server.data, "tls", "ca.crt"))
+        demo = cls.client(DEMO)
+        for box in ("Shared", "Private"):
+            assert demo.create(box)[0] == "OK"
+            for i in range(2):
+                assert demo.append(box, None, None, message(f"{box} {i}").encode())[0] == "OK"
+        typ, data = demo.setacl("Shared", BOB, "lrs")
+        assert typ == "OK", data
+        demo.logout()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    @classmethod
+    def client(cls, user):
+        c = imaplib.IMAP4_SSL("127.0.0.1", cls.server.port("imaps"), ssl_context=cls.ctx)
+        c.login(user, PASSWORDS[user])
+        return c
+
+    def test_capabilities_and_namespace(self):
+        c = self.client(BOB)
+        self.assertIn("ACL", c.capabilities)
+        self.assertIn("RIGHTS=TEXK", c.capabilities)  # imaplib upper-cases them
+        typ, data = c.namespace()
+        self.assertEqual(data[0], b'(("" "/")) (("Other Users/" "/")) NIL')
+        c.logout()
+
+    def test_shared_folder_readable_not_deletable(self):
+        c = self.client(BOB)
+        typ, boxes = c.list()
+        names = [b.decode() for b in boxes]
+        self.assertTrue(any(n.endswith('"Other Users/demo@example.test/Shared"') for n in names), names)
+        self.assertFalse(any("Private" in n for n in names), names)
+        typ, data = c.myrights(SHARED)
+        self.assertEqual(data[0], b'"Other Users/demo@example.test/Shared" lrs')
+        typ, data = c.select(SHARED)
+        self.assertEqual(typ, "OK", data)
+        self.assertEqual(data[0], b"2")
+        typ, data = c.fetch("1", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+        self.assertIn(b"Subject: Shared 0", data[0][1])
+        # "s" lets B keep \Seen; \Deleted needs "t", EXPUNGE "e" (RFC 4314 §4).
+        typ, data = c.store("1", "+FLAGS", "(\\Seen)")
+        self.assertEqual(typ, "OK", data)
+        typ, data = c.store("1", "+FLAGS", "(\\Deleted)")
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"[NOPERM]", data[0])
+        typ, data = c.expunge()
+        self.assertEqual(typ, "NO")
+        typ, data = c.fetch("1:*", "(FLAGS)")
+        self.assertNotIn(b"\\Deleted", b"".join(data))
+        # Copying out into B's own mailbox works; appending into the shared one needs "i".
+        typ, data = c.copy("1", "INBOX")
+        self.assertEqual(typ, "OK", data)
+        typ, data = c.append(SHARED, None, None, message("intruder").encode())
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"[NOPERM]", data[0])
+        typ, data = c.delete(SHARED)
+        self.assertEqual(typ, "NO")
+        typ, data = c.getacl(SHARED)
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"[NOPERM]", data[0])
+        c.logout()
+        owner = self.client(DEMO)
+        self.assertEqual(owner.status("Shared", "(MESSAGES)")[1][0], b"Shared (MESSAGES 2)")
+        owner.logout()
+
+    def test_other_folders_do_not_leak(self):
+        c = self.client(BOB)
+        answers = []
+        for name in (PRIVATE, MISSING, NOBODY):
+            for command in (lambda n: c.select(n), lambda n: c.status(n, "(MESSAGES)"), lambda n: c.myrights(n),
+                            lambda n: c.getacl(n), lambda n: c.append(n, None, None, message("x").encode())):
+                typ, data = command(name)
+                answers.append((typ, data[0].replace(name.strip('"').encode(), b"NAME")))
+        per_name = len(answers) // 3
+        for k in range(per_name):
+            self.assertEqual(answers[k], answers[k + per_name])
+            self.assertEqual(answers[k], answers[k + 2 * per_name])
+            self.assertEqual(answers[k][0], "NO")
+            self.assertIn(b"[NOPERM]", answers[k][1])
+        c.logout()
+
+    def test_owner_getacl_setacl_and_anyone(self):
+        demo = self.client(DEMO)
+        typ, data = demo.getacl("Shared")
+        self.assertEqual(data[0], b"Shared demo@example.test lrswipkxteacd bob@example.test lrs")
+        with self.assertRaises(imaplib.IMAP4.error) as e:  # BAD: uppercase rights (RFC 4314 §3.1)
+            demo.setacl("Shared", BOB, "lrQ")
+        self.assertIn("BAD", str(e.exception))
+        carol = self.client(CAROL)
+        self.assertEqual(carol.select(SHARED)[0], "NO")
+        self.assertEqual(demo.setacl("Shared", "anyone", "lr")[0], "OK")
+        # Only "lr": SELECT opens read-only (RFC 4314 §5.2; imaplib raises on READ-ONLY after SELECT).
+        with self.assertRaises(imaplib.IMAP4.readonly):
+            carol.select(SHARED)
+        typ, data = carol.select(SHARED, readonly=True)
+        self.assertEqual(typ, "OK", data)
+        typ, data = carol.store("1", "+FLAGS", "(\\Seen)")
+        self.assertEqual(typ, "NO")
+        carol.close()
+        self.assertEqual(demo.deleteacl("Shared", "anyone")[0], "OK")
+        typ, data = carol.select(SHARED)
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"[NOPERM]", data[0])
+        # "+"/"-" modify (RFC 4314 §3.1); "d" stands for "et".
+        self.assertEqual(demo.setacl("Shared", CAROL, "lr")[0], "OK")
+        self.assertEqual(demo.setacl("Shared", CAROL, "+d")[0], "OK")
+        self.assertEqual(demo.setacl("Shared", CAROL, "-r")[0], "OK")
+        typ, data = demo.getacl("Shared")
+        self.assertIn(b"carol@example.test lted", data[0])
+        self.assertEqual(demo.deleteacl("Shared", CAROL)[0], "OK")
+        demo.logout()
+        carol.logout()
+
+    def test_admin_creates_mailbox_in_users_account_and_sets_acl(self):
+        admin = self.client(ADMIN)
+        box = '"Other Users/carol@example.test/Projects"'
+        typ, data = admin.create(box)
+        self.assertEqual(typ, "OK", data)
+        typ, data = admin.setacl(box, BOB, "lr")
+        self.assertEqual(typ, "OK", data)
+        typ, data = admin.setquota(CAROL, "(MESSAGE 100)")
+        self.assertEqual(typ, "OK", data)
+        admin.logout()
+        carol = self.client(CAROL)
+        typ, boxes = carol.list()
+        self.assertTrue(any(b.endswith(b" Projects") for b in boxes), boxes)
+        typ, data = carol.getacl("Projects")
+        self.assertIn(b"bob@example.test lr", data[0])
+        carol.logout()
+        bob = self.client(BOB)
+        typ, data = bob.create('"Other Users/carol@example.test/Evil"')
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"[NOPERM]", data[0])
+        self.assertEqual(bob.select(box, readonly=True)[0], "OK")
+        bob.logout()
+
+
+class QuotaTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Postamt()
+        for user, password in PASSWORDS.items():
+            cls.server.add_user(user, password)
+        set_config(cls.server, users=f'["{ADMIN}"]')
+        cls.server.start()
+        cls.ctx = ssl.create_default_context(cafile=os.path.join(cls.server.data, "tls", "ca.crt"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    def client(self, user=DEMO):
+        c = imaplib.IMAP4_SSL("127.0.0.1", self.server.port("imaps"), ssl_context=self.ctx)
+        c.login(user, PASSWORDS[user])
+        return c
+
+    def quota_of(self, c, root):
+        typ, data = c.getquota(root)
+        self.assertEqual(typ, "OK", data)
+        m = re.match(rb'"?([^"]*)"? \((.*)\)', data[0])
+        items = m.group(2).split()
+        return {items[i].decode(): (int(items[i + 1]), int(items[i + 2])) for i in range(0, len(items), 3)}
+
+    def cli_quota(self, *args):
+        return self.server.run("quota", *args[:2], "-c", self.server.config, *args[2:])
+
+    def test_capabilities(self):
+        c = self.client()
+        caps = c.capabilities
+        for cap in ("QUOTA", "QUOTASET", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE"):
+            self.assertIn(cap, caps)
+        c.logout()
+
+    def test_admin_sets_quota_and_user_sees_it(self):
+        admin = self.client(ADMIN)
+        typ, data = admin.setquota(BOB, "(STORAGE 500 MESSAGE 40)")
+        self.assertEqual(typ, "OK", data)
+        self.assertRegex(data[0], rb'^"?bob@example.test"? \(STORAGE \d+ 500 MESSAGE \d+ 40\)$')
+        admin.logout()
+        bob = self.client(BOB)
+        typ, data = bob.getquotaroot("INBOX")
+        self.assertEqual(typ, "OK", data)
+        self.assertRegex(data[0][0], rb'^INBOX "?bob@example.test"?$')
+        self.assertRegex(data[1][0], rb"STORAGE \d+ 500 MESSAGE \d+ 40")
+        # Users do not set quotas, nor read other users' (RFC 9208 §4.1.1 "permission denied").
+        typ, data = bob.setquota(BOB, "(STORAGE 99999)")
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"[NOPERM]", data[0])
+        typ, data = bob.getquota(DEMO)
+        self.assertEqual(typ, "NO")
+        bob.logout()
+        out = self.cli_quota("get", BOB)
+        self.assertEqual(out.returncode, 0, out.stderr_text)
+        self.assertRegex(out.stdout_text, r"storage=\d+/500 KiB messages=\d+/40 limits=own")
+
+    def test_append_and_copy_over_quota(self):
+        user = "full@example.test"
+        self.server.add_user(user, "full-password-1")
+        PASSWORDS[user] = "full-password-1"
+        out = self.cli_quota("set", user, "--messages", "2")
+        self.assertEqual(out.returncode, 0, out.stderr_text)
+        c = self.client(user)
+        for i in range(2):
+            typ, data = c.append("INBOX", None, None, message(f"fits {i}").encode())
+            self.assertEqual(typ, "OK", data)
+        typ, data = c.append("INBOX", None, None, message("too many").encode())
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"[OVERQUOTA]", data[0])
+        c.select("INBOX")
+        typ, data = c.copy("1", "Archive")
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"[OVERQUOTA]", data[0])
+        self.assertEqual(c.status("Archive", "(MESSAGES)")[1][0], b'Archive (MESSAGES 0)')
+        # MOVE adds nothing to the quota root and is allowed.
+        typ, data = c.uid("MOVE", "1", "Archive")
+        self.assertEqual(typ, "OK", data)
+        self.assertEqual(self.quota_of(c, user)["MESSAGE"], (2, 2))
+        typ, data = c.status("INBOX", "(MESSAGES DELETED DELETED-STORAGE)")
+        self.assertEqual(typ, "OK", data)
+        c.logout()
+
+    def smtp_send(self, to, msg):
+        s = smtplib.SMTP("127.0.0.1", self.server.port("smtp"), timeout=30)
+        try:
+            s.sendmail("alice@example.org", [to], msg)
+            return 250, b""
+        except smtplib.SMTPDataError as e:
+            return e.smtp_code, e.smtp_error
+        except smtplib.SMTPRecipientsRefused as e:
+            return list(e.recipients.values())[0]
+        finally:
+            s.quit()
+
+    def test_smtp_over_quota_temporary_then_permanent(self):
+        user = "small@example.test"
+        self.server.add_user(user, "small-password-1")
+        PASSWORDS[user] = "small-password-1"
+        self.assertEqual(self.cli_quota("set", user, "--storage", "2K").returncode, 0)
+        code, _ = self.smtp_send(user, message("first", to=user))
+        self.assertEqual(code, 250)
+        big = message("big", body="x" * 3000 + "\r\n", to=user)
+        code, text = self.smtp_send(user, big)
+        self.assertEqual(code, 452, text)
+        self.assertIn(b"4.2.2", text)
+        c = self.client(user)
+        self.assertEqual(c.status("INBOX", "(MESSAGES)")[1][0], b'INBOX (MESSAGES 1)')  # nothing partial
+        usage = self.quota_of(c, user)["STORAGE"]
+        self.assertEqual(usage[1], 2)
+        c.logout()
+        # over_quota_reply = "permanent": 552 5.2.2.
+        self.server.stop()
+        set_config(self.server, over_quota_reply='"permanent"')
+        try:
+            self.server.start()
+            code, text = self.smtp_send(user, big)
+            self.assertEqual(code, 552, text)
+            self.assertIn(b"5.2.2", text)
+        finally:
+            self.server.stop()
+            set_config(self.server, over_quota_reply='"temporary"')
+            self.server.start()
+
+    def test_usage_exact_after_concurrent_deliveries_and_expunges(self):
+        user = "busy@example.test"
+        self.server.add_user(user, "busy-password-1")
+        PASSWORDS[user] = "busy-password-1"
+        self.assertEqual(self.cli_quota("set", user, "--messages", "700").returncode, 0)
+        results, errors = [], []
+        lock = threading.Lock()
+
+        def sender(n, count):
+            try:
+                s = smtplib.SMTP("127.0.0.1", self.server.port("smtp"), timeout=60)
+                for i in range(count):
+                    msg = message(f"load {n} {i}", body=("y" * (i * 37 % 900)) + "\r\n", to=user)
+                    try:
+                        s.sendmail("alice@example.org", [user], msg)
+                        code = 250
+                    except smtplib.SMTPDataError as e:
+                        code = e.smtp_code
+                    with lock:
+                        results.append(code)
+                s.quit()
+            except Exception as e:  # noqa: BLE001 - reported below
+                with lock:
+                    errors.append(repr(e))
+
+        stop = threading.Event()
+        expunged = [0]
+
+        def expunger():
+            c = self.client(user)
+            c.select("INBOX")
+            while not stop.is_set():
+                typ, data = c.search(None, "ALL")
+                ids = data[0].split()[:5]
+                if ids:
+                    c.store(b",".join(ids).decode(), "+FLAGS", "\\Deleted")
+                    typ, data = c.expunge()
+                    expunged[0] += len([d for d in data if d])
+            c.logout()
+
+        threads = [threading.Thread(target=sender, args=(n, 50)) for n in range(20)]
+        ex = threading.Thread(target=expunger)
+        ex.start()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        stop.set()
+        ex.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(len(results), 1000)
+        self.assertEqual(set(results) - {250, 452}, set())
+        c = self.client(user)
+        total_messages, total_size = 0, 0
+        typ, boxes = c.list()
+        for line in boxes:
+            name = line.decode().rsplit(' "/" ', 1)[1]
+            typ, data = c.status(name, "(MESSAGES SIZE)")
+            m = re.search(rb"MESSAGES (\d+) SIZE (\d+)", data[0])
+            total_messages += int(m.group(1))
+            total_size += int(m.group(2))
+        quota = self.quota_of(c, user)
+        self.assertEqual(quota["MESSAGE"][0], total_messages)
+        self.assertEqual(quota["STORAGE"][0] if "STORAGE" in quota else None, None)
+        self.assertLessEqual(total_messages, 700)
+        self.assertEqual(results.count(250) - expunged[0], total_messages)
+        out = self.cli_quota("get", user)
+        self.assertIn(f"storage={(total_size + 1023) // 1024}/unlimited", out.stdout_text)
+        c.logout()
+
+
+if __name__ == "__main__":
+    unittest.main()
