@@ -87,7 +87,8 @@ asio::awaitable<void> cmd_authenticate(Session& s, const Command& c) {
   if (step.state != sasl::Step::State::Success) co_await s.fail_auth(mech->authcid(), method, step.error);
   auto user = co_await find_user(s, mech->authzid());
   if (!user) co_await s.fail_auth(mech->authzid(), method, "no such user");
-  if (!co_await account_ready(s, user->id)) {
+  const bool ready = co_await account_ready(s, user->id);
+  if (!ready) {
     s.log().error("login_failed", {{"user", user->address}, {"error", "the account has no index"}});
     throw No{"This account has no mail store; contact the administrator.", code::kTryLater};
   }

@@ -90,7 +90,10 @@ asio::awaitable<Session::ReadResult> Session::read_command(CommandParser::Mode m
       send("+ \"Ready for literal data\"\r\n");
       co_await flush();
     }
-    parser_.feed_literal(need.size ? co_await conn_.reader.read_exact(need.size) : std::string());
+    // No co_await inside ?: (GCC 12 destroys such temporaries twice).
+    std::string bytes;
+    if (need.size > 0) bytes = co_await conn_.reader.read_exact(need.size);
+    parser_.feed_literal(std::move(bytes));
   }
 }
 
