@@ -9,8 +9,11 @@
 
 namespace postamt::net {
 namespace {
+// Reads start small (a command line); bulk input (literals, DATA) reads in large chunks. Between
+// commands the reader holds no buffer at all.
+constexpr std::size_t kSmallChunk = 1024;
 constexpr std::size_t kReadChunk = 16 * 1024;
-}
+}  // namespace
 
 LineReader::LineReader(Transport& transport, std::size_t max_line_length)
     : transport_(transport), max_line_(max_line_length) {}
@@ -18,13 +21,21 @@ LineReader::LineReader(Transport& transport, std::size_t max_line_length)
 asio::awaitable<void> LineReader::fill() {
   if (begin_ == end_) {
     begin_ = end_ = 0;
+    // Nothing buffered and the last read did not fill its chunk: the peer is probably between commands
+    // (or idle for minutes in IMAP IDLE), so give the buffer back and wait for input without one.
+    if (!bulk_ && buffer_.capacity() > 0) {
+      std::vector<char>().swap(buffer_);
+      co_await transport_.wait_readable();  // without a buffer, however long the wait
+    }
   } else if (begin_ > buffer_.size() / 2) {
     std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
   }
-  if (buffer_.size() - end_ < kReadChunk) buffer_.resize(end_ + kReadChunk);
-  std::size_t n = co_await transport_.read_some(std::span<char>(buffer_.data() + end_, kReadChunk));
+  const std::size_t chunk = bulk_ ? kReadChunk : kSmallChunk;
+  if (buffer_.size() - end_ < chunk) buffer_.resize(end_ + chunk);
+  std::size_t n = co_await transport_.read_some(std::span<char>(buffer_.data() + end_, chunk));
+  bulk_ = n == chunk;  // a full chunk: more is probably waiting
   end_ += n;
   bytes_read_ += n;
   if (read_limit_ != 0 && bytes_read_ > read_limit_)

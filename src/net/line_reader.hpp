@@ -30,6 +30,9 @@ class LineReader {
   // plaintext pipelined after the command cannot be taken as if it came over TLS. Returns the count.
   std::size_t discard_buffered();
   std::size_t buffered() const { return end_ - begin_; }
+  // Bytes the reader holds allocated: none while waiting between commands, 1 KiB for a command line,
+  // up to 16 KiB more during bulk input.
+  std::size_t buffer_capacity() const { return buffer_.capacity(); }
 
   void set_max_line_length(std::size_t n) { max_line_ = n; }
   std::size_t max_line_length() const { return max_line_; }
@@ -52,6 +55,7 @@ class LineReader {
   bool last_crlf_ = true;
   bool skipping_ = false;  // inside an over-long line that read_line already reported
   bool sniff_ = false;
+  bool bulk_ = false;  // the last read filled its chunk: read the next in large chunks
 };
 
 }  // namespace postamt::net

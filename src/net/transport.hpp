@@ -1,5 +1,6 @@
-// One client connection's byte stream: plain TCP or TLS (std::variant, so sessions are not templates),
-// with a deadline on every read, write and handshake (the idle timeout).
+// One client connection's byte stream: plain TCP or TLS (a TlsEngine over the same socket, so sessions
+// are not templates), with a deadline on every read, write and handshake (the idle timeout). An idle
+// connection holds no read or record buffers: TLS bytes are read only once the socket is readable.
 #pragma once
 #include <chrono>
 #include <cstdint>
@@ -7,9 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <variant>
 
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "net/asio.hpp"
@@ -17,12 +16,13 @@
 
 namespace postamt::net {
 
+class TlsEngine;
+
 class Transport {
  public:
-  using TlsStream = asio::ssl::stream<tcp::socket>;
-
   // Takes an accepted socket. Every operation must run on the socket's executor (a strand).
   explicit Transport(tcp::socket socket);
+  ~Transport();
   Transport(const Transport&) = delete;
   Transport& operator=(const Transport&) = delete;
 
@@ -32,10 +32,13 @@ class Transport {
 
   // Reads at least one byte. Throws Closed on EOF, Timeout, IoError.
   asio::awaitable<std::size_t> read_some(std::span<char> buffer);
+  // Waits (read deadline) until read_some will find something: bytes on the socket, TLS bytes already
+  // received, or end of file. Needs no buffer, so an idle connection holds none. Throws Timeout, IoError.
+  asio::awaitable<void> wait_readable();
   // Writes all of `data` (the caller keeps it alive across the co_await). Throws Timeout, IoError.
   asio::awaitable<void> write(std::string_view data);
   // Server-side TLS handshake (STARTTLS, or before the greeting on implicit-TLS ports) with the current
-  // certificate set; SNI picks the certificate. Throws TlsError (handshake failed), Timeout.
+  // certificate set; SNI picks the certificate. Throws TlsError (handshake failed), Closed, Timeout.
   asio::awaitable<void> start_tls(TlsContexts& contexts);
 
   bool is_tls() const;
@@ -56,14 +59,24 @@ class Transport {
   void close();
   tcp::socket& socket();
   asio::any_io_executor get_executor();
+  // Heap bytes in the TLS engine's own buffers (0 when idle or plain); OpenSSL's state not counted.
+  std::size_t tls_buffered_capacity() const;
 
  private:
-  template <class Stream>
-  asio::awaitable<std::size_t> read_on(Stream& stream, std::span<char> buffer);
-  template <class Stream>
-  asio::awaitable<void> write_on(Stream& stream, std::string_view data);
+  asio::awaitable<std::size_t> read_plain(std::span<char> buffer);
+  asio::awaitable<void> write_socket(std::string_view data);  // raw bytes, write deadline
+  // Waits until the socket is readable (read deadline, `what` names the wait in the Timeout), then moves
+  // the bytes available into the TLS engine (end of file included).
+  asio::awaitable<void> receive_tls(std::string_view what);
+  // Sends what the TLS engine has for the peer. `wait`: when another coroutine is sending, wait for it
+  // and send afterwards; else leave the bytes to that sender.
+  asio::awaitable<void> send_tls(bool wait);
+  asio::awaitable<std::size_t> read_tls(std::span<char> buffer);
+  asio::awaitable<void> write_tls(std::string_view data);
 
-  std::variant<tcp::socket, TlsStream> stream_;
+  tcp::socket socket_;
+  std::unique_ptr<TlsEngine> tls_;
+  bool sending_ = false;  // a coroutine is writing the TLS engine's output
   std::shared_ptr<const TlsGeneration> tls_generation_;  // keeps the contexts of this connection alive
   asio::steady_timer read_timer_;
   asio::steady_timer write_timer_;
