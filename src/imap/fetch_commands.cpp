@@ -1,12 +1,14 @@
 // FETCH and UID FETCH (RFC 9051 §6.4.5, §7.5.2): FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE and
-// BODYSTRUCTURE from the store's cache, BODY, BODY[section]<partial> and BODY.PEEK, RFC822(.HEADER/.TEXT),
-// BINARY[section] / BINARY.SIZE (RFC 3516), UID, MODSEQ and CHANGEDSINCE (RFC 7162 §3.1.4-§3.1.5),
-// the VANISHED modifier (RFC 7162 §3.2.6), EMAILID/THREADID (RFC 8474 §5) and PREVIEW (RFC 8970).
+// BODYSTRUCTURE from the shared EnvelopeCache (else parsed from the bytes), BODY, BODY[section]<partial>
+// and BODY.PEEK, RFC822(.HEADER/.TEXT), BINARY[section] / BINARY.SIZE (RFC 3516), UID, MODSEQ and
+// CHANGEDSINCE (RFC 7162 §3.1.4-§3.1.5), the VANISHED modifier (RFC 7162 §3.2.6), EMAILID/THREADID
+// (RFC 8474 §5) and PREVIEW (RFC 8970).
 #include <algorithm>
 #include <string>
 
 #include "common/offload.hpp"
 #include "imap/commands.hpp"
+#include "imap/envelope_cache.hpp"
 #include "imap/message_sections.hpp"
 #include "imap/object_ids.hpp"
 #include "imap/preview.hpp"
@@ -120,11 +122,18 @@ asio::awaitable<void> cmd_fetch(Session& s, const std::string&, const Command& c
     }
   }
 
+  const bool want_structure = std::any_of(cmd.attributes.begin(), cmd.attributes.end(), [](const auto& a) {
+    return a.kind == Kind::Envelope || a.kind == Kind::BodyStructure;
+  });
+  auto& structures = EnvelopeCache::shared();
   for (auto i : indexes) {
-    const store::MessageInfo m = sel.messages[i];
+    // Only this coroutine changes the session's message list, so the reference stays valid across co_await.
+    const store::MessageInfo& m = sel.messages[i];
     std::string raw;
     std::optional<mime::Message> parsed;
-    if (want_message) {
+    std::shared_ptr<const CachedStructure> structure;
+    if (want_structure) structure = structures.get(m.blob);
+    if (want_message || (want_structure && !structure)) {
       bool gone = false;
       try {
         raw = co_await offload([&] {
@@ -136,6 +145,12 @@ asio::awaitable<void> cmd_fetch(Session& s, const std::string&, const Command& c
       }
       if (gone) continue;
       parsed = mime::parse(raw);
+      if (want_structure && !structure) {
+        // Not cached (evicted, or the session selected before): derive both from the bytes, as delivery did.
+        CachedStructure derived{mime::envelope(raw, *parsed), mime::body_structure(raw, *parsed, true)};
+        structure = std::make_shared<const CachedStructure>(derived);
+        structures.put(m.blob, std::move(derived));
+      }
     }
     std::string line = "* " + std::to_string(i + 1) + " FETCH (";
     bool first = true;
@@ -173,11 +188,11 @@ asio::awaitable<void> cmd_fetch(Session& s, const std::string&, const Command& c
           break;
         case Kind::Envelope:
           item("ENVELOPE");
-          line += m.envelope.empty() && parsed ? mime::envelope(raw, *parsed) : m.envelope;
+          line += structure->envelope;
           break;
         case Kind::BodyStructure:
           item("BODYSTRUCTURE");
-          line += m.bodystructure;
+          line += structure->bodystructure;
           break;
         case Kind::Body:
           item("BODY");

@@ -7,6 +7,7 @@
 #include "common/offload.hpp"
 #include "imap/access.hpp"
 #include "imap/commands.hpp"
+#include "imap/envelope_cache.hpp"
 #include "imap/object_ids.hpp"
 #include "imap/protocol/sequence_set.hpp"
 #include "imap/protocol/writer.hpp"
@@ -55,6 +56,7 @@ asio::awaitable<void> cmd_select(Session& s, const std::string&, const Command& 
       r.info = st.mailbox(account, name);
       if (!r.info) return r;
       r.messages = st.messages(account, name);
+      move_structures_to(EnvelopeCache::shared(), r.messages);  // the session keeps no per-message strings
       // RFC 3501 §2.3.2: \Recent goes to the first session that selects read-write.
       if (!read_only) r.recent = st.claim_recent(account, name);
       // RFC 7162 §3.2.5: a different UIDVALIDITY means "behave as if nothing changed".

@@ -12,6 +12,7 @@
 
 #include "common/offload.hpp"
 #include "imap/commands.hpp"
+#include "imap/envelope_cache.hpp"
 #include "imap/protocol/mutf7.hpp"
 #include "imap/protocol/parser.hpp"
 #include "imap/protocol/sequence_set.hpp"
@@ -419,6 +420,7 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
       if (!s.info) return s;
       if (s.info->uidnext == uidnext && s.info->highestmodseq == modseq && s.info->messages == count) return s;
       s.messages = st.messages(account, name);
+      move_structures_to(EnvelopeCache::shared(), s.messages);
       s.loaded = true;
       if (claim && s.info->uidnext != uidnext) s.recent = st.claim_recent(account, name);
       return s;

@@ -19,30 +19,30 @@ class ChangeBus {
 
   class Subscription {
    public:
-    Subscription(ChangeBus& bus, std::uint64_t id) : bus_(bus), id_(id) {}
+    Subscription(ChangeBus& bus, store::AccountId account, std::uint64_t id) : bus_(bus), account_(account), id_(id) {}
     Subscription(const Subscription&) = delete;
     Subscription& operator=(const Subscription&) = delete;
-    ~Subscription() { bus_.unsubscribe(id_); }
+    ~Subscription() { bus_.unsubscribe(account_, id_); }
 
    private:
     ChangeBus& bus_;
+    store::AccountId account_;
     std::uint64_t id_;
   };
 
   // Receives every change of `account` until the Subscription is destroyed.
   std::unique_ptr<Subscription> subscribe(store::AccountId account, Callback callback);
   void publish(const store::Changes& changes);
+  std::size_t subscribers() const;
 
  private:
-  void unsubscribe(std::uint64_t id);
+  void unsubscribe(store::AccountId account, std::uint64_t id);
 
-  struct Entry {
-    store::AccountId account;
-    std::shared_ptr<Callback> callback;
-  };
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::uint64_t next_id_ = 1;
-  std::map<std::uint64_t, Entry> subscribers_;
+  // By account, so a change costs its account's subscribers only (thousands of idle sessions of
+  // other users are not visited).
+  std::map<store::AccountId, std::map<std::uint64_t, std::shared_ptr<Callback>>> subscribers_;
 };
 
 }  // namespace postamt::services
