@@ -28,7 +28,8 @@ def main():
     ap.add_argument("--idle", type=int, default=10000, help="idle IMAP connections to postamt")
     ap.add_argument("--idle-dovecot", type=int, default=10000, help="idle IMAP connections to Dovecot")
     ap.add_argument("--reps", type=int, default=2, help="server rows: alternating rounds per server")
-    ap.add_argument("--only", choices=["deliver", "server"], help="run one group of rows")
+    ap.add_argument("--only", choices=["deliver", "server", "imap"],
+                    help="run one group of rows (imap: only the IMAP mix and idle rows, mailboxes filled untimed)")
     args = ap.parse_args()
     if not os.path.exists(deliver_bench.DOVECOT_LDA) or not shutil.which("dovecot"):
         sys.exit("bench: Dovecot missing (scripts/install-deps.sh bench installs it)")
@@ -46,7 +47,7 @@ def main():
         if args.only in (None, "deliver"):
             for label, p, d in deliver_bench.rows(args.postamt, work, args.count_small, args.count_large):
                 table.append((label + " (msg/s)", p, d, "higher"))
-        if args.only in (None, "server"):
+        if args.only in (None, "server", "imap"):
             table += server_bench.rows(args.tool, args.postamt, work, args)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -279,6 +279,20 @@ def idle_memory(tool, server, count, users):
             "pss_per_conn": (after_pss - before_pss) / max(connected, 1)}
 
 
+def pop3_rows(tool, servers, args, res):
+    log(f"POP3: filling each maildrop with {args.pop3_messages} messages, then fetch-all")
+    for s in servers:
+        run_tool(tool, "lmtp", port=s.ports[24], senders=4, messages=args.pop3_messages, users=1,
+                 rcpt_prefix="pop", prefix="pop")
+    for s in servers:
+        r = run_tool(tool, "pop3", port=s.ports[995], user="pop1@" + DOMAIN, **{"pass": PASSWORD},
+                     expect=args.pop3_messages)
+        res[s.name]["pop3_s"] = float(r["seconds"])
+        res[s.name]["pop3_retr_s"] = float(r["login_retr_seconds"])
+        res[s.name]["pop3"] = float(r["msgs_per_s"])
+        log(f"  {s.name}: login+RETR {r['login_retr_seconds']}s of {r['seconds']}s, {r['bytes']} bytes")
+
+
 def run_servers(tool, servers, args):
     """Both servers run at once and every row alternates between them (args.reps rounds each), so a
     machine whose load changes during the run (other builds on shared cores) skews both alike."""
@@ -286,7 +300,12 @@ def run_servers(tool, servers, args):
     for s in servers:
         s.start()
     try:
-        for senders in args.lmtp_senders:
+        if args.only == "imap":
+            # Only the IMAP rows: fill the users' mailboxes as the LMTP rows would, untimed.
+            log(f"IMAP only: filling {args.users} mailboxes with {args.lmtp_messages} messages")
+            for s in servers:
+                run_tool(tool, "lmtp", port=s.ports[24], senders=10, messages=args.lmtp_messages, users=args.users)
+        for senders in ([] if args.only == "imap" else args.lmtp_senders):
             log(f"LMTP {args.lmtp_messages} x 4 KB, {senders} senders")
             tot = {s.name: [0, 0.0] for s in servers}
             for _ in range(args.reps):
@@ -298,17 +317,8 @@ def run_servers(tool, servers, args):
             for s in servers:
                 res[s.name][f"lmtp{senders}"] = tot[s.name][0] / tot[s.name][1]
                 log(f"  {s.name}: {res[s.name][f'lmtp{senders}']:.1f} msg/s")
-        log(f"POP3: filling each maildrop with {args.pop3_messages} messages, then fetch-all")
-        for s in servers:
-            run_tool(tool, "lmtp", port=s.ports[24], senders=4, messages=args.pop3_messages, users=1,
-                     rcpt_prefix="pop", prefix="pop")
-        for s in servers:
-            r = run_tool(tool, "pop3", port=s.ports[995], user="pop1@" + DOMAIN, **{"pass": PASSWORD},
-                         expect=args.pop3_messages)
-            res[s.name]["pop3_s"] = float(r["seconds"])
-            res[s.name]["pop3_retr_s"] = float(r["login_retr_seconds"])
-            res[s.name]["pop3"] = float(r["msgs_per_s"])
-            log(f"  {s.name}: login+RETR {r['login_retr_seconds']}s of {r['seconds']}s, {r['bytes']} bytes")
+        if args.only != "imap":
+            pop3_rows(tool, servers, args, res)
         seconds = max(1, args.seconds // args.reps)
         for rep in range(args.reps):
             for s in servers:
@@ -336,11 +346,15 @@ def rows(tool, postamt_binary, work, args):
     d = Dovecot(work, args.users, p.cert, p.key, args.idle_dovecot)
     res = run_servers(tool, [p, d], args)
     pr, dr = res["postamt"], res["dovecot"]
-    out = [(f"LMTP 4 KB, {k} senders (msg/s)", pr[f"lmtp{k}"], dr[f"lmtp{k}"], "higher") for k in args.lmtp_senders]
+    out = []
+    if args.only != "imap":
+        out += [(f"LMTP 4 KB, {k} senders (msg/s)", pr[f"lmtp{k}"], dr[f"lmtp{k}"], "higher") for k in args.lmtp_senders]
+        out += [
+            (f"POP3 fetch-all {args.pop3_messages} msgs (s)", pr["pop3_s"], dr["pop3_s"], "lower"),
+            ("POP3 fetch-all (msg/s)", pr["pop3"], dr["pop3"], "higher"),
+            ("  of which login + RETR all (s)", pr["pop3_retr_s"], dr["pop3_retr_s"], "lower"),
+        ]
     out += [
-        (f"POP3 fetch-all {args.pop3_messages} msgs (s)", pr["pop3_s"], dr["pop3_s"], "lower"),
-        ("POP3 fetch-all (msg/s)", pr["pop3"], dr["pop3"], "higher"),
-        ("  of which login + RETR all (s)", pr["pop3_retr_s"], dr["pop3_retr_s"], "lower"),
         (f"IMAP mix {args.users} users (ops/s)", pr["ops_per_s"], dr["ops_per_s"], "higher"),
         ("IMAP mix p50 latency (ms)", pr["p50_ms"], dr["p50_ms"], "lower"),
         ("IMAP mix p99 latency (ms)", pr["p99_ms"], dr["p99_ms"], "lower"),
