@@ -19,6 +19,7 @@ int cmd_cert(const Argv& args);
 int cmd_fsck(const Argv& args);
 int cmd_mailbox(const Argv& args);
 int cmd_quota(const Argv& args);
+int cmd_acl(const Argv& args);
 int cmd_queue(const Argv& args);
 int cmd_probe(const Argv& args);
 int cmd_dkim(const Argv& args);

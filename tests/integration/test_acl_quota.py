@@ -187,6 +187,29 @@ class AclTest(unittest.TestCase):
         bob.logout()
 
 
+    def test_acl_cli(self):
+        def acl(*args):
+            return self.server.run("acl", args[0], "-c", self.server.config, *args[1:])
+        out = acl("set", DEMO, "Private", CAROL, "lr")
+        self.assertEqual(out.returncode, 0, out.stderr_text)
+        self.assertIn("carol@example.test lr\n", out.stdout_text)
+        carol = self.client(CAROL)
+        typ, data = carol.select(PRIVATE, readonly=True)
+        self.assertEqual(typ, "OK", data)
+        carol.logout()
+        out = acl("get", DEMO, "Private")
+        self.assertEqual(out.stdout_text.splitlines()[0], "demo@example.test lrswipkxteacd")
+        self.assertEqual(acl("set", DEMO, "Private", CAROL, "lrQ").returncode, 64)  # unknown right
+        self.assertEqual(acl("set", DEMO, "Nope", CAROL, "lr").returncode, 65)     # no such mailbox
+        self.assertEqual(acl("set", DEMO, "Private", "ghost@example.test", "lr").returncode, 67)
+        out = acl("delete", DEMO, "Private", CAROL)
+        self.assertEqual(out.returncode, 0, out.stderr_text)
+        self.assertNotIn("carol", out.stdout_text)
+        carol = self.client(CAROL)
+        self.assertEqual(carol.select(PRIVATE, readonly=True)[0], "NO")
+        carol.logout()
+
+
 class QuotaTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

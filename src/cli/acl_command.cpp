@@ -1,0 +1,87 @@
+// postamt acl get USER MAILBOX -c FILE | set USER MAILBOX IDENTIFIER RIGHTS -c FILE |
+// delete USER MAILBOX IDENTIFIER -c FILE: a mailbox's access control list (RFC 4314) from the CLI,
+// the same as GETACL / SETACL / DELETEACL through IMAP (docs/acl-quota.md).
+#include <sysexits.h>
+
+#include <cstdio>
+#include <string>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/config_loader.hpp"
+#include "common/strings.hpp"
+#include "directory/directory.hpp"
+#include "store/mail_store.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace postamt::cli {
+
+int cmd_acl(const Argv& argv) {
+  Args args(argv, {{"-c"}, {}});
+  const auto& pos = args.positional();
+  if (pos.empty()) throw UsageError("expected a subcommand: get, set or delete");
+  const std::string& sub = pos[0];
+  const std::size_t want = sub == "get" ? 3 : sub == "set" ? 5 : sub == "delete" ? 4 : 0;
+  if (!want) throw UsageError("unknown subcommand '" + sub + "'");
+  if (pos.size() != want)
+    throw UsageError(sub == "get"   ? "usage: acl get USER MAILBOX"
+                     : sub == "set" ? "usage: acl set USER MAILBOX IDENTIFIER RIGHTS"
+                                    : "usage: acl delete USER MAILBOX IDENTIFIER");
+  std::string rights;
+  if (sub == "set") {
+    // RFC 4314 §3.1: +/- modify, otherwise replace; an unknown right is an error.
+    std::string_view text = pos[4];
+    if (!text.empty() && (text.front() == '+' || text.front() == '-')) text.remove_prefix(1);
+    auto parsed = store::acl::parse_rights(text);
+    if (!parsed) throw UsageError("unknown right in '" + pos[4] + "' (rights are lrswipkxtea, c and d)");
+    rights = *parsed;
+  }
+  auto cfg = load_config_or_report(args.required("-c"), "acl");
+  if (!cfg) return EX_CONFIG;
+  auto dir = directory::Directory::open(cfg->data_dir);
+  auto owner = dir.find_user(pos[1]);
+  if (!owner) {
+    std::fprintf(stderr, "postamt acl: no such user %s\n", pos[1].c_str());
+    return EX_NOUSER;
+  }
+  std::string identifier;
+  if (sub != "get") {
+    if (str::iequals(pos[3], store::kAnyone)) {
+      identifier = std::string(store::kAnyone);
+    } else {
+      auto who = dir.find_user(pos[3]);
+      if (!who) {
+        std::fprintf(stderr, "postamt acl: no such user %s (identifiers are user addresses or anyone)\n", pos[3].c_str());
+        return EX_NOUSER;
+      }
+      identifier = who->address;
+    }
+    if (identifier == owner->address) {
+      std::fprintf(stderr, "postamt acl: the owner always has every right\n");
+      return EX_USAGE;
+    }
+  }
+  auto store = store::open_sqlite_store(cfg->data_dir);
+  try {
+    if (sub != "get") {
+      std::string current;
+      for (const auto& e : store->acl(owner->id, pos[2]))
+        if (e.identifier == identifier) current = e.rights;
+      const char mode = pos.size() == 5 && !pos[4].empty() ? pos[4].front() : 0;
+      std::string next = sub == "delete" ? ""
+                         : mode == '+'   ? store::acl::unite(current, rights)
+                         : mode == '-'   ? store::acl::remove(current, rights)
+                                         : rights;
+      store->set_acl(owner->id, pos[2], identifier, next);
+    }
+    std::printf("%s %s\n", owner->address.c_str(), store::acl::with_virtual(store::kAllRights).c_str());
+    for (const auto& e : store->acl(owner->id, pos[2]))
+      std::printf("%s %s\n", e.identifier.c_str(), store::acl::with_virtual(e.rights).c_str());
+  } catch (const store::NoSuchMailbox&) {
+    std::fprintf(stderr, "postamt acl: %s has no mailbox %s\n", owner->address.c_str(), pos[2].c_str());
+    return EX_DATAERR;
+  }
+  return EX_OK;
+}
+
+}  // namespace postamt::cli
