@@ -769,7 +769,7 @@ std::string default_file(const InitOptions& opts) {
   line("# Default limits of every user (postamt quota set overrides them per user); 0 = no limit.");
   line("storage = 0");
   line("messages = 0");
-  line("# Put one warning message into the user's INBOX when usage reaches this percentage (0 = never).");
+  line("# Warn the user once when usage reaches this percentage (0 = never; tracked, message not written yet).");
   line("warning_percent = " + std::to_string(d.quota.warning_percent));
   line("# Reply to mail that does not fit: \"temporary\" (452 4.2.2, the sender retries) or \"permanent\" (552 5.2.2).");
   line(std::string("over_quota_reply = ") + (d.quota.permanent ? "\"permanent\"" : "\"temporary\""));
