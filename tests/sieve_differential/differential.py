@@ -320,6 +320,11 @@ def main():
     if "--all" in sys.argv:
         for d, dev in accepted:
             print(f"ACCEPTED ({dev['id']}) " + format_diff(d, verbose))
+    counts = {}
+    for _, dev in accepted:
+        counts[dev["id"]] = counts.get(dev["id"], 0) + 1
+    for dev_id, n in sorted(counts.items()):
+        print(f"documented {dev_id}: {n} pairs")
     for dev in stale:
         print(f"STALE deviation {dev['id']}: matches no difference")
     print(f"{total} script x message pairs, {len(diffs)} differences: {len(accepted)} documented, "
