@@ -121,6 +121,18 @@ elsif virustest :value "eq" :comparator "i;ascii-numeric" "5" {
   EXPECT_EQ(describe(run(script)), "discard;");
 }
 
+// Where Pigeonhole deviates (docs/sieve-pigeonhole.md), postamt keeps the RFC behaviour.
+TEST(SieveRfcExamples, PigeonholeDeviationsStayRfcConform) {
+  Harness run("Subject: hi there\r\nX-List: [announce] x\r\nTo: undisclosed-recipients:;\r\n\r\n");
+  // RFC 5228 §2.7.1: "?" is one character, the rest literal.
+  EXPECT_EQ(describe(run("if header :matches \"subject\" \"?zzz*\" { discard; }")), "keep;");
+  EXPECT_EQ(describe(run("if header :matches \"subject\" \"?i th*\" { discard; }")), "discard;");
+  // RFC 4790 §9.2: i;ascii-casemap compares upper-cased, so "[" (0x5B) sorts after "M" (0x4D).
+  EXPECT_EQ(describe(run("require \"relational\"; if header :value \"ge\" \"x-list\" \"m\" { discard; }")), "discard;");
+  // RFC 5228 §5.1: the address test never acts on group names.
+  EXPECT_EQ(describe(run("if address :contains \"to\" \"undisclosed\" { discard; }")), "keep;");
+}
+
 // RFC 6609 §3.2: ":once" skips a script included before by any include, with or without :once.
 TEST(SieveRfcExamples, Rfc6609OnceCountsEveryEarlierInclude) {
   CompileOptions opts;
