@@ -767,7 +767,9 @@ std::string default_file(const InitOptions& opts) {
   line("");
   line("[quota]");
   line("# Default limits of every user (postamt quota set overrides them per user); 0 = no limit.");
+  line("# Octets of mail a user may keep (\"500M\", \"2G\").");
   line("storage = 0");
+  line("# Messages a user may keep.");
   line("messages = 0");
   line("# Warn the user once when usage reaches this percentage (0 = never; tracked, message not written yet).");
   line("warning_percent = " + std::to_string(d.quota.warning_percent));

@@ -118,7 +118,7 @@ TEST_F(ConfigTest, DefaultFileCommentsEveryKey) {
     }
     prev = line;
   }
-  EXPECT_EQ(keys, 27);  // [queue] tls is counted with the listeners' keys
+  EXPECT_EQ(keys, 39);  // [queue] tls is counted with the listeners' keys
 }
 
 TEST_F(ConfigTest, LmtpStaysOnLoopbackWhenListeningPublicly) {
