@@ -9,8 +9,12 @@
 
 namespace postamt::detail {
 
+// The work offloaded is mostly waiting, not computing: fsync, SQLite commits and a delivery waiting for
+// its group commit (services::Services::deliver). A pool of only one thread per core let at most two
+// deliveries queue for one commit on a 2-core machine, so every message paid its own fsyncs; with
+// more threads than cores, concurrent deliveries and IMAP writes share commits instead of queueing.
 boost::asio::thread_pool& offload_pool() {
-  static boost::asio::thread_pool pool(std::max(2u, std::thread::hardware_concurrency()));
+  static boost::asio::thread_pool pool(std::max(32u, 4 * std::thread::hardware_concurrency()));
   return pool;
 }
 

@@ -12,7 +12,7 @@
 namespace postamt {
 
 namespace detail {
-// The process-wide worker pool (max(2, hardware_concurrency) threads), created on first use.
+// The process-wide worker pool (sized in offload.cpp), created on first use.
 boost::asio::thread_pool& offload_pool();
 }  // namespace detail
 
