@@ -109,7 +109,8 @@ int cmd_serve(const Argv& argv) {
     server.bind_all();
     auto bound = server.bound();
     for (const auto& b : bound)
-      std::printf("listening %s %s tls=%s\n", b.protocol.c_str(), net::endpoint_string(b.address, b.port).c_str(),
+      std::printf("listening %s %s tls=%s\n", b.protocol.c_str(),
+                  b.path.empty() ? net::endpoint_string(b.address, b.port).c_str() : b.path.c_str(),
                   config::to_string(b.tls));
     net::drop_privileges(cfg->run_as_user);
     server.start();
