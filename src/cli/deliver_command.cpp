@@ -95,6 +95,7 @@ int cmd_deliver(const Argv& argv) {
     options.recipient_delimiter = cfg->recipient_delimiter;
     options.data_dir = cfg->data_dir;
     options.hostname = cfg->hostname;
+    options.sieve = cfg->sieve;
     std::unique_ptr<queue::QueueStore> outbound;  // opened when something is to be queued
     options.enqueue = [&outbound, &cfg](const delivery::Outgoing& o) {
       if (!outbound) outbound = std::make_unique<queue::QueueStore>(cfg->data_dir / "queue");

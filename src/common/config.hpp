@@ -84,6 +84,20 @@ struct ManageSieveConfig {
   std::uint32_t max_script_size = 64 * 1024; // octets of one script (QUOTA/MAXSIZE)
 };
 
+// [sieve]: where delivery reads the spam and virus scanners' verdicts for the RFC 5235 spamtest,
+// spamtestplus and virustest tests (docs/sieve.md). header "" = not tested (the tests see "0").
+struct ScannerTestConfig {
+  std::string header;      // "X-Spam-Score" (the whole value) or "X-Spam-Status: score=([-0-9.]+)" (group 1)
+  std::string type = "score";  // score | strlen (e.g. "*****") | text (looked up in `text`)
+  double max = 10.0;       // the score (or length) meaning "certainly spam/virus"
+  std::string max_header;  // the maximum taken from the message instead (same syntax as header)
+  std::vector<std::pair<std::string, int>> text;  // type text: verdict text -> value (0..10 / 0..5)
+};
+struct SieveConfig {
+  ScannerTestConfig spamtest;
+  ScannerTestConfig virustest;
+};
+
 struct Config {
   std::filesystem::path file;      // the config file itself (absolute)
   std::filesystem::path data_dir;  // [server] data_dir, absolute (relative paths are to the config file)
@@ -122,7 +136,12 @@ struct Config {
   QueueConfig queue;                            // [queue]
   ManageSieveConfig managesieve;                // [managesieve]
   MailauthConfig mailauth;                      // [mailauth]
+  SieveConfig sieve;                            // [sieve]
 };
+
+// A [sieve] *_header setting "Name" or "Name: regex" split into the field name and the regex ("" =
+// the whole value); whitespace after the colon is not part of the regex. nullopt: no valid field name.
+std::optional<std::pair<std::string, std::string>> split_header_setting(std::string_view setting);
 
 // Loads and validates; throws config::Error.
 Config load(const std::filesystem::path& file);

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/config.hpp"
 #include "delivery/outgoing.hpp"
 #include "mime/message.hpp"
 #include "sieve/sieve.hpp"
@@ -35,6 +36,7 @@ struct Options {
   std::filesystem::path data_dir;  // where the accounts' Sieve scripts live; empty = no Sieve
   bool over_quota_permanent = false;  // [quota] over_quota_reply = "permanent"
   std::string hostname = "localhost";  // Message-IDs and Reporting-MTA of the mail delivery makes
+  config::SieveConfig sieve;           // [sieve]: scanner headers for spamtest/virustest (RFC 5235)
   Enqueue enqueue;  // the outbound queue; empty = none (redirect keeps, no vacation or notices)
 };
 

@@ -3,6 +3,7 @@
 #include "delivery/sieve_run.hpp"
 
 #include "common/log.hpp"
+#include "delivery/spam_scores.hpp"
 #include "sieve/sieve.hpp"
 #include "store/mail_store.hpp"
 #include "store/sieve_scripts.hpp"
@@ -69,7 +70,8 @@ SieveOutcome keep(store::AccountId account, const std::string& default_mailbox) 
 std::optional<SieveOutcome> run_active_sieve(const std::filesystem::path& data_dir, store::MailStore& store,
                                              store::AccountId account, std::string_view message,
                                              const mime::Message& parsed, const SieveEnvelope& envelope,
-                                             const std::string& default_mailbox, std::int64_t now) {
+                                             const std::string& default_mailbox, std::int64_t now,
+                                             const config::SieveConfig& scanners) {
   std::optional<std::string> source;
   try {
     source = store::SieveScripts(data_dir, account).active_source();
@@ -90,6 +92,12 @@ std::optional<SieveOutcome> run_active_sieve(const std::filesystem::path& data_d
   ctx.now = now;
   ctx.user_addresses = {envelope.to};
   if (!envelope.user.empty() && envelope.user != envelope.to) ctx.user_addresses.push_back(envelope.user);
+  if (!scanners.spamtest.header.empty() || !scanners.virustest.header.empty()) {
+    auto values = scanner_values(mime::header_fields(message, parsed.root), scanners);
+    ctx.spamtest_value = std::move(values.spamtest);
+    ctx.spamtest_percent = std::move(values.spamtest_percent);
+    ctx.virustest_value = std::move(values.virustest);
+  }
   StoreEnvironment env(data_dir, store, account, now);
   sieve::Result result;
   try {

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/config.hpp"
 #include "delivery/sieve_targets.hpp"
 #include "mime/message.hpp"
 #include "store/types.hpp"
@@ -35,10 +36,12 @@ struct SieveOutcome {
 // Runs the account's active script (store::SieveScripts in data_dir) against the parsed message.
 // No active script → nullopt (the caller keeps its default target). A script that fails to compile
 // or run, or any storage error, yields keep into default_mailbox and an `event=sieve_error` log line.
+// `scanners`: where spamtest/virustest read the scanners' verdicts (RFC 5235; spam_scores.hpp).
 std::optional<SieveOutcome> run_active_sieve(const std::filesystem::path& data_dir, store::MailStore& store,
                                              store::AccountId account, std::string_view message,
                                              const mime::Message& parsed, const SieveEnvelope& envelope,
-                                             const std::string& default_mailbox, std::int64_t now);
+                                             const std::string& default_mailbox, std::int64_t now,
+                                             const config::SieveConfig& scanners = {});
 
 // After a successful delivery: records the duplicate ids and, when a vacation reply was sent, the
 // reply to `vacation_sender` for `vacation_handle` (RFC 5230 §4.2). Errors are logged, not thrown.

@@ -371,3 +371,45 @@ class SieveActionsTest(unittest.TestCase):
         self.assertEqual(self.smtp(["team@example.test"], mail("for the team")), {})
         self.assertEqual(self.counts("demo@example.test")["INBOX"], 1)
         self.assertEqual([(q[0], q[1]) for q in self.queue()], [("alice@example.org", ["far@remote.test"])])
+
+
+SPAM_SCRIPT = ('require ["spamtest", "relational", "comparator-i;ascii-numeric", "fileinto"];\r\n'
+               'if spamtest :value "ge" :comparator "i;ascii-numeric" "6" { fileinto "Junk"; }\r\n')
+
+
+class SieveSpamtestTest(unittest.TestCase):
+    """RFC 5235 spamtest at delivery reads the header [sieve] spamtest_header names (docs/sieve.md)."""
+
+    def setUp(self):
+        self.server = Postamt()
+        self.server.add_user("demo@example.test", "pw-demo-1")
+        with open(self.server.config) as f:
+            cfg = f.read()
+        cfg, n = re.subn(r'(?m)^spamtest_header = ""$', 'spamtest_header = "X-Spam-Score"', cfg)
+        self.assertEqual(n, 1)
+        with open(self.server.config, "w") as f:
+            f.write(cfg)
+        check = self.server.run("check-config", "-c", self.server.config)
+        self.assertEqual(check.returncode, 0, check.stderr_text)
+        put = self.server.cli("sieve", "put", "--user", "demo@example.test", "spam", input=SPAM_SCRIPT)
+        self.assertEqual(put.returncode, 0, put.stderr_text)
+        self.assertEqual(self.server.cli("sieve", "activate", "--user", "demo@example.test", "spam").returncode, 0)
+        self.server.start()
+        self.assertIn("Junk", mailbox_counts(self.server, "demo@example.test"))  # every account has one
+
+    def tearDown(self):
+        self.server.cleanup()
+
+    def test_spam_score_header_files_into_junk(self):
+        s = smtplib.SMTP("127.0.0.1", self.server.port("smtp"), timeout=20)
+        s.sendmail("alice@example.org", ["demo@example.test"], "X-Spam-Score: 8.5\r\n" + message("spammy"))
+        s.sendmail("alice@example.org", ["demo@example.test"], "X-Spam-Score: 1.0\r\n" + message("fine"))
+        s.sendmail("alice@example.org", ["demo@example.test"], message("unscanned"))
+        s.quit()
+        c = mailbox_counts(self.server, "demo@example.test")
+        self.assertEqual((c["Junk"], c["INBOX"]), (1, 2))
+        # `postamt deliver` reads the same configuration.
+        p = self.server.deliver("demo@example.test", "X-Spam-Score: 9.9\r\n" + message("spam via deliver"))
+        self.assertEqual(p.returncode, 0, p.stderr_text)
+        c = mailbox_counts(self.server, "demo@example.test")
+        self.assertEqual((c["Junk"], c["INBOX"]), (2, 2))

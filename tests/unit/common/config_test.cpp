@@ -118,7 +118,7 @@ TEST_F(ConfigTest, DefaultFileCommentsEveryKey) {
     }
     prev = line;
   }
-  EXPECT_EQ(keys, 39);  // [queue] tls is counted with the listeners' keys
+  EXPECT_EQ(keys, 49);  // [queue] tls is counted with the listeners' keys
 }
 
 TEST_F(ConfigTest, LmtpStaysOnLoopbackWhenListeningPublicly) {
@@ -231,6 +231,38 @@ TEST_F(ConfigTest, QueueSection) {
   EXPECT_NE(error_of("[queue.tls_policy]\n\"a.test\" = \"strict\"\n").message().find("tls_policy"),
             std::string::npos);
   EXPECT_EQ(error_of("[queue]\nretry_initial_seconds = 0\n").line(), 2);
+}
+
+TEST_F(ConfigTest, SieveScannerHeaders) {
+  auto d = load(write("s0.toml", ""));
+  EXPECT_EQ(d.sieve.spamtest.header, "");
+  EXPECT_EQ(d.sieve.virustest.header, "");
+  auto c = load(write("s.toml", R"x([sieve]
+spamtest_header = "X-Spam-Status: score=(-?[0-9.]+)"
+spamtest_max = 5
+virustest_header = "X-Virus-Scan"
+virustest_type = "text"
+virustest_text = { "clean" = 1, "infected" = 5 }
+)x"));
+  EXPECT_EQ(c.sieve.spamtest.header, "X-Spam-Status: score=(-?[0-9.]+)");
+  EXPECT_EQ(c.sieve.spamtest.type, "score");
+  EXPECT_EQ(c.sieve.spamtest.max, 5.0);
+  EXPECT_EQ(c.sieve.virustest.type, "text");
+  ASSERT_EQ(c.sieve.virustest.text.size(), 2u);
+  auto split = split_header_setting(c.sieve.spamtest.header);
+  ASSERT_TRUE(split);
+  EXPECT_EQ(split->first, "X-Spam-Status");
+  EXPECT_EQ(split->second, "score=(-?[0-9.]+)");
+  EXPECT_EQ(split_header_setting(" X-Spam-Level ")->second, "");
+  EXPECT_FALSE(split_header_setting(": x"));
+  EXPECT_NE(error_of("[sieve]\nspamtest_header = \"X-S: score=([\"\n").message().find("not valid"), std::string::npos);
+  EXPECT_NE(error_of("[sieve]\nspamtest_header = \"X-S: score=.*\"\n").message().find("group"), std::string::npos);
+  EXPECT_NE(error_of("[sieve]\nspamtest_type = \"level\"\n").message().find("spamtest_type"), std::string::npos);
+  EXPECT_NE(error_of("[sieve]\nvirustest_max = 0\n").message().find("virustest_max"), std::string::npos);
+  EXPECT_NE(error_of("[sieve]\nvirustest_text = { \"bad\" = 6 }\n").message().find("0..5"), std::string::npos);
+  EXPECT_NE(error_of("[sieve]\nspamtest_header = \"X-S\"\nspamtest_type = \"text\"\n").message().find("spamtest_text"),
+            std::string::npos);
+  EXPECT_NE(error_of("[sieve]\nspam_header = \"X\"\n").message().find("unknown key"), std::string::npos);
 }
 
 TEST_F(ConfigTest, EmptyDelimiterDisablesSubaddressing) {

@@ -44,6 +44,7 @@ class SieveDeliveryTest : public ::testing::Test {
     Options opts;
     opts.data_dir = dir_;
     opts.hostname = "mx.example.test";
+    opts.sieve = sieve_;
     if (queue_works_) {
       opts.enqueue = [this](const Outgoing& o) {
         if (fail_enqueue_) throw std::runtime_error("disk full");
@@ -67,6 +68,7 @@ class SieveDeliveryTest : public ::testing::Test {
   std::vector<Outgoing> queued_;
   bool queue_works_ = true;
   bool fail_enqueue_ = false;
+  config::SieveConfig sieve_;
 };
 
 constexpr std::string_view kMessage =
@@ -210,6 +212,33 @@ TEST_F(SieveDeliveryTest, FileintoCreateMakesTheMailbox) {
   bool created = false;
   for (const auto& c : r.changes) created |= c.kind == store::Change::Kind::MailboxCreated;
   EXPECT_TRUE(created);
+}
+
+TEST_F(SieveDeliveryTest, SpamtestAndVirustestReadTheConfiguredHeaders) {
+  script(0, "require [\"spamtestplus\", \"virustest\", \"relational\", \"comparator-i;ascii-numeric\", \"fileinto\","
+            " \"mailbox\"];\n"
+            "if virustest :value \"ge\" :comparator \"i;ascii-numeric\" \"4\" { fileinto :create \"Virus\"; stop; }\n"
+            "if spamtest :percent :value \"ge\" :comparator \"i;ascii-numeric\" \"50\" { fileinto :create \"Junk\"; }\n"
+            "if spamtest :count \"eq\" :comparator \"i;ascii-numeric\" \"0\" { fileinto :create \"Untested\"; }\n");
+  const std::string spam = "X-Spam-Status: Yes, score=7.3 required=5.0\r\n" + std::string(kMessage);
+  const std::string ham = "X-Spam-Status: No, score=1.2 required=5.0\r\n" + std::string(kMessage);
+  const std::string virus = "X-Virus-Scan: infected\r\n" + ham;
+  // Not configured (the default): every message is untested.
+  deliver({"anna@example.test"}, spam);
+  EXPECT_EQ(count(0, "Untested"), 1u);
+  sieve_.spamtest.header = "X-Spam-Status: score=(-?[0-9.]+)";
+  sieve_.spamtest.max_header = "X-Spam-Status: required=([0-9.]+)";
+  sieve_.virustest.header = "X-Virus-Scan";
+  sieve_.virustest.type = "text";
+  sieve_.virustest.text = {{"clean", 1}, {"infected", 5}};
+  deliver({"anna@example.test"}, spam);
+  deliver({"anna@example.test"}, ham);
+  deliver({"anna@example.test"}, virus);
+  deliver({"anna@example.test"}, kMessage);
+  EXPECT_EQ(count(0, "Junk"), 1u);
+  EXPECT_EQ(count(0, "Virus"), 1u);
+  EXPECT_EQ(count(0, "Untested"), 2u);  // the first, and the one without the header
+  EXPECT_EQ(count(0), 1u);              // the ham
 }
 
 TEST_F(SieveDeliveryTest, RemoteAliasTargetsAreQueuedWithTheSenderKept) {
