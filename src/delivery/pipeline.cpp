@@ -11,6 +11,7 @@
 #include "common/log.hpp"
 #include "common/strings.hpp"
 #include "delivery/message_input.hpp"
+#include "delivery/quota_warning.hpp"
 #include "delivery/sieve_messages.hpp"
 #include "delivery/sieve_run.hpp"
 #include "directory/directory.hpp"
@@ -56,6 +57,7 @@ Result Pipeline::deliver(const Request& request, std::string_view raw) {
   if (!p.targets.empty()) {
     try {
       complete(p, store_.deliver(p.message, p.meta, p.targets, p.result.changes));
+      deliver_quota_warnings(store_, p, options_.hostname, p.result.changes);
     } catch (const std::exception& e) {
       fail(p, e.what());
     }
@@ -218,8 +220,7 @@ void Pipeline::run_sieve(Prepared& p) {
     const auto indexes = p.recipients_of_account[t.account];
     const std::string& user = p.address_of_account[t.account];
     SieveEnvelope envelope{p.envelope_from, p.result.recipients[indexes.front()].recipient, user};
-    auto o = run_active_sieve(options_.data_dir, store_, t.account, p.message, p.parsed, envelope, t.mailbox, now,
-                              options_.sieve);
+    auto o = run_active_sieve(options_.data_dir, store_, t.account, p.message, p.parsed, envelope, t.mailbox, now);
     if (!o) {
       targets.push_back(t);
       continue;

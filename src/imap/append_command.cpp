@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/offload.hpp"
+#include "delivery/quota_warning.hpp"
 #include "imap/access.hpp"
 #include "imap/commands.hpp"
 #include "imap/protocol/sequence_set.hpp"
@@ -80,6 +81,10 @@ asio::awaitable<void> cmd_append(Session& s, const std::string&, const Command& 
       }
       for (const auto& stored : st.deliver_batch(items, changes, store::MailStore::QuotaMode::RefuseBatch))
         if (!stored.empty()) r.uids.push_back(stored.front().uid);
+      // Issue 8: the quota warning goes into the owner's INBOX (From postmaster@ of the domain when
+      // the owner is the user, else MAILER-DAEMON@hostname).
+      delivery::deliver_quota_warning(st, account, account == s.account() ? s.user() : std::string(),
+                                      s.services().config().hostname, changes);
       return r;
     });
   });

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "common/log.hpp"
+#include "delivery/quota_warning.hpp"
 #include "directory/password.hpp"
 #include "queue/runner.hpp"
 #include "sasl/scram_secret.hpp"
@@ -80,7 +81,6 @@ delivery::Result Services::deliver(const delivery::Request& request, std::string
   options.data_dir = config_.data_dir;
   options.hostname = config_.hostname;
   options.over_quota_permanent = config_.quota.permanent;
-  options.sieve = config_.sieve;
   if (queue::shared_store()) options.enqueue = enqueue_outgoing;
   delivery::Pipeline pipeline(*directory_, *store_, options);
   // Only recipient resolution needs the directory lock; Sieve runs after it is released (scripts
@@ -91,6 +91,8 @@ delivery::Result Services::deliver(const delivery::Request& request, std::string
   if (!prepared.targets.empty()) {
     PendingDelivery pending{&prepared};
     commit(pending);
+    // After the commit, outside the batch: the warning is its own small write (quota_warning.hpp).
+    delivery::deliver_quota_warnings(*store_, prepared, config_.hostname, prepared.result.changes);
   }
   pipeline.dispatch(prepared);
   bus_.publish(prepared.result.changes);

@@ -125,7 +125,8 @@ std::vector<std::vector<Stored>> SqliteStore::deliver_batch(std::span<const Batc
         std::size_t e = b;
         while (e < w.placements.size() && w.placements[e].item == w.placements[b].item) ++e;
         const std::uint64_t copies = e - b, bytes = copies * files[w.placements[b].item].size;
-        if (auto resource = quota::exceeded(usage, limits, bytes, copies)) {
+        auto resource = quota_mode == QuotaMode::Ignore ? std::nullopt : quota::exceeded(usage, limits, bytes, copies);
+        if (resource) {
           if (quota_mode == QuotaMode::RefuseBatch) throw QuotaExceeded(w.account, *resource);
           for (auto i = b; i < e; ++i) w.placements[i].over_quota = *resource;
         } else {

@@ -31,8 +31,9 @@ class MailStore {
   virtual std::vector<Stored> deliver(std::string_view message, const NewMessage&, std::span<const Target>,
                                       Changes& out) = 0;
   // How deliver_batch treats a copy over quota: refuse that copy (delivery), or the whole batch with
-  // QuotaExceeded (APPEND, MULTIAPPEND is all-or-nothing, RFC 3502 §6.3.11).
-  enum class QuotaMode { RefuseCopy, RefuseBatch };
+  // QuotaExceeded (APPEND, MULTIAPPEND is all-or-nothing, RFC 3502 §6.3.11), or store it anyway
+  // (Ignore: only the quota warning message, which must reach a full mailbox; the usage counts it).
+  enum class QuotaMode { RefuseCopy, RefuseBatch, Ignore };
   // Group commit: stores every item like deliver() but with one fsync per directory and one commit
   // per account for the whole batch. All-or-nothing for the batch; result[i] belongs to items[i].
   virtual std::vector<std::vector<Stored>> deliver_batch(std::span<const BatchItem> items, Changes& out,

@@ -4,7 +4,8 @@ changed, other folders stay invisible and give the same NO [NOPERM] as missing o
 the admin works in other users' accounts. Quota (RFC 9208): GETQUOTA / GETQUOTAROOT / SETQUOTA, an admin
 setting another user's quota, APPEND and COPY over quota refused with NO [OVERQUOTA], SMTP delivery over
 quota answered 452 4.2.2 (or 552 5.2.2 when configured) with nothing stored, and usage exact after 1,000
-concurrent SMTP deliveries racing with IMAP expunges."""
+concurrent SMTP deliveries racing with IMAP expunges. The quota warning ([quota] warning_percent): one
+message into INBOX after crossing the threshold, again only after usage fell below it."""
 import imaplib
 import os
 import re
@@ -403,6 +404,84 @@ class QuotaTest(unittest.TestCase):
         self.assertEqual(results.count(250) - expunged[0], total_messages)
         out = self.cli_quota("get", user)
         self.assertIn(f"storage={(total_size + 1023) // 1024}/unlimited", out.stdout_text)
+        c.logout()
+
+
+class QuotaWarningTest(unittest.TestCase):
+    """[quota] warning_percent = 80: exactly one warning message once usage reaches 80% of a limit."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Postamt()
+        cls.server.add_user(DEMO, PASSWORDS[DEMO])
+        set_config(cls.server, warning_percent="80")
+        cls.server.start()
+        cls.ctx = ssl.create_default_context(cafile=os.path.join(cls.server.data, "tls", "ca.crt"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    def send(self, subject):
+        s = smtplib.SMTP("127.0.0.1", self.server.port("smtp"), timeout=30)
+        try:
+            s.sendmail("alice@example.org", [DEMO], message(subject))
+            return 250
+        except smtplib.SMTPRecipientsRefused as e:
+            return list(e.recipients.values())[0][0]
+        except smtplib.SMTPDataError as e:
+            return e.smtp_code
+        finally:
+            s.quit()
+
+    def warnings(self, c):
+        c.select("INBOX")
+        typ, data = c.search(None, "HEADER", "Auto-Submitted", "auto-generated")
+        self.assertEqual(typ, "OK", data)
+        return data[0].split()
+
+    def test_one_warning_after_crossing_threshold(self):
+        out = self.server.run("quota", "set", DEMO, "-c", self.server.config, "--messages", "10")
+        self.assertEqual(out.returncode, 0, out.stderr_text)
+        c = imaplib.IMAP4_SSL("127.0.0.1", self.server.port("imaps"), ssl_context=self.ctx)
+        c.login(DEMO, PASSWORDS[DEMO])
+        for i in range(7):  # 70%: no warning yet
+            self.assertEqual(self.send(f"mail {i}"), 250)
+        self.assertEqual(self.warnings(c), [])
+        # The 8th reaches 80%: one warning (it counts too: 9 of 10), the 9th fills the mailbox, no second
+        # warning; the 10th is refused.
+        self.assertEqual(self.send("mail 7"), 250)
+        self.assertEqual(self.send("mail 8"), 250)
+        self.assertEqual(self.send("mail 9"), 452)
+        found = self.warnings(c)
+        self.assertEqual(len(found), 1)
+        typ, data = c.fetch(found[0], "(BODY.PEEK[])")
+        self.assertEqual(typ, "OK", data)
+        text = data[0][1].decode()
+        self.assertIn("From: Mail Delivery System <postmaster@example.test>", text)
+        self.assertIn("Subject: Your mailbox is 80% full", text)
+        self.assertIn("Auto-Submitted: auto-generated", text)
+        self.assertIn("Message-ID: <quota-warning.", text)
+        self.assertIn("Messages: 8 of 10", text)
+        # Below the threshold again (5 of 10), then over it: a second warning.
+        c.store("1:5", "+FLAGS", "\\Deleted")
+        c.expunge()
+        for i in range(3):
+            self.assertEqual(self.send(f"again {i}"), 250)
+        self.assertEqual(len(self.warnings(c)), 2)
+        c.logout()
+
+    def test_postamt_deliver_warns_too(self):
+        user = "lda@example.test"
+        self.server.add_user(user, "lda-password-1")
+        out = self.server.run("quota", "set", user, "-c", self.server.config, "--messages", "5")
+        self.assertEqual(out.returncode, 0, out.stderr_text)
+        codes = [self.server.run("deliver", "-c", self.server.config, "--to", user,
+                                 input=message(f"lda {i}", to=user).encode()).returncode for i in range(5)]
+        self.assertEqual(codes, [0, 0, 0, 0, 75])  # the 4th reaches 80%; with the warning it is full
+        c = imaplib.IMAP4_SSL("127.0.0.1", self.server.port("imaps"), ssl_context=self.ctx)
+        c.login(user, "lda-password-1")
+        self.assertEqual(len(self.warnings(c)), 1)
         c.logout()
 
 

@@ -166,6 +166,25 @@ TEST_F(StoreTest, CopyOverQuotaFailsWhole) {
   expect_exact(*store_, 1);
 }
 
+// QuotaMode::Ignore (the quota warning message only): stored even over the limit, and counted.
+TEST_F(StoreTest, IgnoreModeStoresOverTheLimitAndCountsIt) {
+  store_->create_account(1);
+  store_->set_quota(1, QuotaLimits{1, 1});
+  put(1, message("fills it", std::string(800, 'x') + "\r\n"));
+  NewMessage meta{1, "", ""};
+  Target t{1, "INBOX", {}};
+  std::string warning = message("warning", std::string(500, 'w') + "\r\n");
+  BatchItem item[] = {{warning, &meta, std::span<const Target>(&t, 1)}};
+  Changes ch;
+  EXPECT_EQ(store_->deliver_batch(item, ch)[0][0].over_quota, "STORAGE");  // refused normally
+  auto r = store_->deliver_batch(item, ch, MailStore::QuotaMode::Ignore);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(r[0][0].over_quota.empty());
+  EXPECT_EQ(store_->quota(1).usage.messages, 2u);  // over its limit of 1 now
+  expect_exact(*store_, 1);
+  EXPECT_EQ(store_->deliver_batch(item, ch)[0][0].over_quota, "STORAGE");  // the next one is refused
+}
+
 TEST_F(StoreTest, WarningOnceWhenReached) {
   StoreOptions options;
   options.warning_percent = 50;
