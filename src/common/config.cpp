@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <regex.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -472,7 +473,79 @@ void load_managesieve(const Loader& l, const toml::table& t, Config& c) {
   }
 }
 
+// One scanner's keys of [sieve] (prefix "spamtest_" or "virustest_"); top = the highest value (10 / 5).
+void load_scanner_test(const Loader& l, const Section& s, const std::string& prefix, int top, ScannerTestConfig& t) {
+  auto header_setting = [&](const std::string& key) -> std::string {
+    auto v = s.string(key);
+    if (!v || v->empty()) return "";
+    auto split = split_header_setting(*v);
+    if (!split) l.fail(*s.node(key), key + " in [sieve] must be \"Header-Name\" or \"Header-Name: regex\"");
+    if (!split->second.empty()) {
+      if (split->second.size() > 1024) l.fail(*s.node(key), "the regex of " + key + " is longer than 1024 characters");
+      // POSIX extended regex, as the Sieve regex extension here and Pigeonhole use it.
+      regex_t re;
+      if (int rc = regcomp(&re, split->second.c_str(), REG_EXTENDED); rc != 0) {
+        char buf[256];
+        regerror(rc, &re, buf, sizeof buf);
+        l.fail(*s.node(key), "the regex of " + key + " is not valid: " + buf);
+      }
+      std::size_t groups = re.re_nsub;
+      regfree(&re);
+      if (groups < 1) l.fail(*s.node(key), "the regex of " + key + " needs a group ( ) around the value");
+    }
+    return *v;
+  };
+  t.header = header_setting(prefix + "header");
+  t.max_header = header_setting(prefix + "max_header");
+  if (auto v = s.string(prefix + "type")) {
+    if (*v != "score" && *v != "strlen" && *v != "text")
+      l.fail(*s.node(prefix + "type"), prefix + "type in [sieve] must be \"score\", \"strlen\" or \"text\"");
+    t.type = *v;
+  }
+  if (const toml::node* n = s.node(prefix + "max")) {
+    double v = 0;
+    if (n->is_integer()) v = static_cast<double>(n->as_integer()->get());
+    else if (n->is_floating_point()) v = n->as_floating_point()->get();
+    else s.wrong_type(*n, prefix + "max", "a number");
+    if (!(v > 0 && v <= 1e9)) l.fail(*n, prefix + "max in [sieve] must be a number above 0");
+    t.max = v;
+  }
+  if (const toml::node* n = s.node(prefix + "text")) {
+    if (!n->is_table())
+      l.fail(*n, prefix + "text in [sieve] must be a table such as { \"No\" = 1, \"Yes\" = " + std::to_string(top) + " }");
+    for (auto&& [k, v] : *n->as_table()) {
+      if (!v.is_integer() || v.as_integer()->get() < 0 || v.as_integer()->get() > top)
+        l.fail(v, "'" + std::string(k.str()) + "' in " + prefix + "text must be an integer 0.." + std::to_string(top));
+      t.text.emplace_back(std::string(k.str()), static_cast<int>(v.as_integer()->get()));
+    }
+  }
+  if (!t.header.empty() && t.type == "text" && t.text.empty())
+    l.fail(*s.node(prefix + "header"), prefix + "type = \"text\" needs " + prefix + "text (verdict = value)");
+}
+
+void load_sieve(const Loader& l, const toml::table& t, Config& c) {
+  Section s(l, t, "[sieve]");
+  s.allow_only({"spamtest_header", "spamtest_type", "spamtest_max", "spamtest_max_header", "spamtest_text",
+                "virustest_header", "virustest_type", "virustest_max", "virustest_max_header", "virustest_text"});
+  load_scanner_test(l, s, "spamtest_", 10, c.sieve.spamtest);
+  load_scanner_test(l, s, "virustest_", 5, c.sieve.virustest);
+}
+
 }  // namespace
+
+std::optional<std::pair<std::string, std::string>> split_header_setting(std::string_view setting) {
+  auto colon = setting.find(':');
+  std::string_view name = setting.substr(0, colon);
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+  while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+  if (name.empty()) return std::nullopt;
+  for (unsigned char ch : name) {
+    if (ch <= 0x20 || ch >= 0x7f) return std::nullopt;  // RFC 5322 §3.6.8 field name
+  }
+  std::string_view regex = colon == std::string_view::npos ? std::string_view() : setting.substr(colon + 1);
+  while (!regex.empty() && (regex.front() == ' ' || regex.front() == '\t')) regex.remove_prefix(1);
+  return std::pair{std::string(name), std::string(regex)};
+}
 
 Error::Error(std::string file, int line, std::string message)
     : std::runtime_error(line > 0 ? file + ":" + std::to_string(line) + ": " + message : file + ": " + message),
@@ -564,10 +637,10 @@ Config load(const stdfs::path& file) {
     std::string_view key = k.str();
     if (key != "server" && key != "limits" && key != "tls" && key != "listener" && key != "smtp" && key != "delivery" &&
         key != "queue" && key != "mailauth" && key != "quota" && key != "admin" &&
-        key != "managesieve")
+        key != "managesieve" && key != "sieve")
       l.fail(static_cast<int>(k.source().begin.line),
              "unknown section '" + std::string(key) +
-                 "' (known: server, limits, tls, listener, smtp, delivery, queue, mailauth, quota, admin, managesieve)");
+                 "' (known: server, limits, tls, listener, smtp, delivery, queue, mailauth, quota, admin, managesieve, sieve)");
   }
   // Order matters: [tls] before [[listener]] (TLS listeners need a certificate).
   if (auto* n = root.get("server")) load_server(l, require_table(l, *n, "server"), c);
@@ -579,6 +652,7 @@ Config load(const stdfs::path& file) {
   if (auto* n = root.get("queue")) load_queue(l, require_table(l, *n, "queue"), c);
   if (auto* n = root.get("mailauth")) load_mailauth(l, require_table(l, *n, "mailauth"), c);
   if (auto* n = root.get("managesieve")) load_managesieve(l, require_table(l, *n, "managesieve"), c);
+  if (auto* n = root.get("sieve")) load_sieve(l, require_table(l, *n, "sieve"), c);
   if (auto* n = root.get("quota")) load_quota(l, require_table(l, *n, "quota"), c);
   if (auto* n = root.get("admin")) load_admin(l, require_table(l, *n, "admin"), c);
 
@@ -758,6 +832,30 @@ std::string default_file(const InitOptions& opts) {
   line("max_scripts = " + std::to_string(d.managesieve.max_scripts));
   line("# Largest script, in bytes or with a K/M suffix; at most 1M (NO (QUOTA/MAXSIZE) beyond it).");
   line("max_script_size = \"" + std::to_string(d.managesieve.max_script_size >> 10) + "K\"");
+  line("");
+  line("[sieve]");
+  line("# Spam scanner verdict for the Sieve spamtest/spamtestplus tests (RFC 5235; docs/sieve.md): the header");
+  line("# field to read, \"Name\" (its whole value) or \"Name: regex\" (the regex's group 1); \"\" = not tested.");
+  line("# E.g. \"X-Spam-Score\", \"X-Spam-Status: score=(-?[0-9.]+)\" or \"X-Spam-Level\" with type strlen.");
+  line("spamtest_header = " + toml_string(d.sieve.spamtest.header));
+  line("# What the value is: \"score\" (a number), \"strlen\" (its length, e.g. \"*****\") or \"text\" (see spamtest_text).");
+  line("spamtest_type = " + toml_string(d.sieve.spamtest.type));
+  line("# The score (or length) that means certainly spam; values are scaled to 1..10 and 0..100 percent.");
+  line("spamtest_max = " + std::to_string(static_cast<int>(d.sieve.spamtest.max)) + ".0");
+  line("# Take the maximum from the message instead, same syntax as spamtest_header (\"\" = use spamtest_max).");
+  line("spamtest_max_header = " + toml_string(d.sieve.spamtest.max_header));
+  line("# Type text: the verdict texts and their values 0..10, e.g. { \"No\" = 1, \"Yes\" = 10 }.");
+  line("spamtest_text = {}");
+  line("# The same for the virus scanner and the virustest test (values 1..5: 1 clean, 5 infected).");
+  line("virustest_header = " + toml_string(d.sieve.virustest.header));
+  line("# \"score\", \"strlen\" or \"text\".");
+  line("virustest_type = " + toml_string(d.sieve.virustest.type));
+  line("# The score (or length) that means certainly infected.");
+  line("virustest_max = " + std::to_string(static_cast<int>(d.sieve.virustest.max)) + ".0");
+  line("# The maximum from the message instead (\"\" = use virustest_max).");
+  line("virustest_max_header = " + toml_string(d.sieve.virustest.max_header));
+  line("# Type text: verdicts and values 0..5, e.g. { \"clean\" = 1, \"infected\" = 5 }.");
+  line("virustest_text = {}");
   line("");
   line("[delivery]");
   line("# Mailbox that mail goes to when no filter files it elsewhere.");

@@ -220,7 +220,8 @@ void Pipeline::run_sieve(Prepared& p) {
     const auto indexes = p.recipients_of_account[t.account];
     const std::string& user = p.address_of_account[t.account];
     SieveEnvelope envelope{p.envelope_from, p.result.recipients[indexes.front()].recipient, user};
-    auto o = run_active_sieve(options_.data_dir, store_, t.account, p.message, p.parsed, envelope, t.mailbox, now);
+    auto o = run_active_sieve(options_.data_dir, store_, t.account, p.message, p.parsed, envelope, t.mailbox, now,
+                              options_.sieve);
     if (!o) {
       targets.push_back(t);
       continue;

@@ -81,6 +81,7 @@ delivery::Result Services::deliver(const delivery::Request& request, std::string
   options.data_dir = config_.data_dir;
   options.hostname = config_.hostname;
   options.over_quota_permanent = config_.quota.permanent;
+  options.sieve = config_.sieve;
   if (queue::shared_store()) options.enqueue = enqueue_outgoing;
   delivery::Pipeline pipeline(*directory_, *store_, options);
   // Only recipient resolution needs the directory lock; Sieve runs after it is released (scripts
