@@ -402,7 +402,8 @@ void load_queue(const Loader& l, const toml::table& t, Config& c) {
   Section s(l, t, "[queue]");
   s.allow_only({"retry_initial_seconds", "retry_max_seconds", "max_age_seconds", "workers",
                 "concurrency_per_destination", "remote_port", "smarthost", "smarthost_user", "smarthost_password",
-                "resolvers", "dns_timeout_ms", "smtp_timeout_seconds", "tls", "tls_policy", "tls_ca_file"});
+                "resolvers", "dns_timeout_ms", "smtp_timeout_seconds", "tls", "tls_policy", "tls_ca_file",
+                "mta_sts", "mta_sts_ca_file"});
   auto& q = c.queue;
   if (auto v = s.integer("retry_initial_seconds", 1, 86400)) q.retry_initial_seconds = static_cast<std::uint32_t>(*v);
   if (auto v = s.integer("retry_max_seconds", 1, 7 * 86400)) q.retry_max_seconds = static_cast<std::uint32_t>(*v);
@@ -421,6 +422,8 @@ void load_queue(const Loader& l, const toml::table& t, Config& c) {
     q.tls = *v;
   }
   if (auto p = s.path("tls_ca_file")) q.tls_ca_file = *p;
+  if (auto v = s.boolean("mta_sts")) q.mta_sts = *v;
+  if (auto p = s.path("mta_sts_ca_file")) q.mta_sts_ca_file = *p;
   if (const toml::node* n = s.node("resolvers")) {
     if (!n->is_array()) s.wrong_type(*n, "resolvers", "an array of addresses such as [\"127.0.0.1:5353\"]");
     for (const toml::node& e : *n->as_array()) {
@@ -812,6 +815,10 @@ std::string default_file(const InitOptions& opts) {
   line("tls = " + toml_string(d.queue.tls));
   line("# Trusted CAs for \"verify\" (default: the system's):");
   line("# tls_ca_file = \"tls/peers-ca.crt\"");
+  line("# Apply the MTA-STS policies (RFC 8461) destinations publish; false: never look them up.");
+  line("# mta_sts = true");
+  line("# Trusted CAs for the HTTPS policy hosts of MTA-STS (default: the system's):");
+  line("# mta_sts_ca_file = \"tls/sts-ca.crt\"");
   line("# Per-domain TLS policy overriding `tls`:");
   line("# [queue.tls_policy]");
   line("# \"example.org\" = \"verify\"");

@@ -68,6 +68,8 @@ struct QueueConfig {
   std::string tls = "may";                       // none | may | encrypt | verify (the default policy)
   std::vector<std::pair<std::string, std::string>> tls_policy;  // [queue.tls_policy] domain = policy
   std::filesystem::path tls_ca_file;             // trust store for "verify" ("" = the system's)
+  bool mta_sts = true;                           // apply MTA-STS policies (RFC 8461) of destinations
+  std::filesystem::path mta_sts_ca_file;         // trust store for MTA-STS policy hosts ("" = the system's)
 };
 
 // [mailauth]: inbound SPF/DKIM/DMARC on the MX port and DKIM signing of outbound mail (docs/mailauth.md).

@@ -13,6 +13,9 @@
 #include "common/strings.hpp"
 #include "dns/mx.hpp"
 #include "queue/dsn.hpp"
+#include "queue/mta_sts.hpp"
+#include "queue/mta_sts_cache.hpp"
+#include "queue/mta_sts_lookup.hpp"
 #include "queue/schedule.hpp"
 #include "smtp/client/client.hpp"
 
@@ -100,6 +103,17 @@ Runner::Runner(QueueStore& store, const config::QueueConfig& config, std::string
     tls_->load_verify_file(config_.tls_ca_file.string());
   } else {
     tls_->set_default_verify_paths();
+  }
+  if (config_.mta_sts) {
+    sts_tls_ = std::make_unique<boost::asio::ssl::context>(boost::asio::ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(sts_tls_->native_handle(), TLS1_2_VERSION);
+    if (!config_.mta_sts_ca_file.empty()) {
+      sts_tls_->load_verify_file(config_.mta_sts_ca_file.string());
+    } else {
+      sts_tls_->set_default_verify_paths();
+    }
+    sts_cache_ = std::make_unique<mta_sts::Cache>(store_.dir() / "queue.sqlite");
+    sts_ = std::make_unique<mta_sts::Lookup>(*resolver_, *sts_cache_, *sts_tls_);
   }
 }
 
@@ -310,9 +324,43 @@ void Runner::attempt(const Job& job, std::unique_ptr<Cached>& cache) {
       o.tls_context = tls_.get();
       o.cancel = &cancel_;
       std::string policy = config_.tls;
+      bool configured = false;
       for (const auto& [d, p] : config_.tls_policy)
-        if (d == job.domain) policy = p;
+        if (d == job.domain) {
+          policy = p;
+          configured = true;
+        }
       o.tls = smtp::client::parse_tls_policy(policy).value_or(smtp::client::TlsPolicy::May);
+      // MTA-STS (RFC 8461) for MX delivery to a domain without a configured policy (§3.4: not for a
+      // smarthost, whose domain would be the policy domain).
+      std::optional<mta_sts::Policy> sts;
+      if (sts_ && !configured && config_.smarthost.empty()) {
+        try {
+          sts = sts_->policy_for(job.domain);
+        } catch (const std::exception& e) {
+          log::error("mta_sts_failed", {{"domain", job.domain}, {"error", e.what()}});
+        }
+      }
+      if (sts) {
+        // §4.1: only MX hosts matching the policy; "enforce" skips the others, "testing" logs them.
+        std::vector<dns::Target> allowed;
+        for (auto& t : targets) {
+          if (mta_sts::mx_allowed(*sts, t.host)) {
+            allowed.push_back(t);
+          } else {
+            log::warn("mta_sts_mx_mismatch", {{"domain", job.domain}, {"host", t.host}, {"mode", to_string(sts->mode)}});
+            if (sts->mode == mta_sts::Mode::Testing) allowed.push_back(t);
+          }
+        }
+        targets = std::move(allowed);
+        // §4.2, §5: enforce requires STARTTLS with a certificate valid for the MX host.
+        if (sts->mode == mta_sts::Mode::Enforce) o.tls = smtp::client::TlsPolicy::Verify;
+        // §5: a delivery blocked by an enforced policy is a temporary failure, retried later
+        // (after which the policy is looked up again).
+        if (targets.empty())
+          all(Outcome::Kind::Temporary,
+              "451 4.7.5 MTA-STS: the policy of " + job.domain + " allows none of its MX hosts");
+      }
       if (!config_.smarthost.empty() && !config_.smarthost_user.empty())
         o.auth = std::make_pair(config_.smarthost_user, config_.smarthost_password);
       smtp::client::Envelope env;
@@ -322,7 +370,7 @@ void Runner::attempt(const Job& job, std::unique_ptr<Cached>& cache) {
       env.smtputf8 = m->smtputf8;
       for (const auto& r : rcpts) env.recipients.push_back({r.address, r.notify, r.orcpt});
 
-      all(Outcome::Kind::Temporary, "451 4.4.1 no answer from any host of " + job.domain);
+      if (!targets.empty()) all(Outcome::Kind::Temporary, "451 4.4.1 no answer from any host of " + job.domain);
       // What one attempt teaches: true when it settled the recipients (no other host to try).
       auto settle = [&](const smtp::client::Attempt& at, const std::string& mta) {
         if (!at.connected || (!at.error.empty() && at.recipients.empty())) {
@@ -341,7 +389,7 @@ void Runner::attempt(const Job& job, std::unique_ptr<Cached>& cache) {
         return true;
       };
       bool done = false;
-      if (cache && cache->domain == job.domain && cache->session->usable()) {
+      if (cache && !targets.empty() && cache->domain == job.domain && cache->session->usable()) {
         smtp::client::Attempt at;
         cache->session->send(env, raw, at);
         log::info("queue_attempt", {{"id", m->id}, {"reused", cache->mta}, {"error", at.error},
@@ -360,6 +408,12 @@ void Runner::attempt(const Job& job, std::unique_ptr<Cached>& cache) {
           log::info("queue_attempt", {{"id", m->id}, {"host", t.host}, {"address", addr}, {"connected", at.connected ? 1 : 0},
                                       {"tls", at.tls_version}, {"verified", at.tls_verified ? 1 : 0},
                                       {"error", at.error}, {"reply", at.session_reply.str()}});
+          if (sts && sts->mode == mta_sts::Mode::Testing && at.connected && !at.tls_verified)
+            log::warn("mta_sts_testing_failure", {{"domain", job.domain}, {"host", t.host},
+                                                  {"tls", at.tls_version.empty() ? "none" : at.tls_version},
+                                                  {"note", "an enforced policy would not deliver here"}});
+          if (sts && sts->mode == mta_sts::Mode::Enforce && !at.error.empty())
+            at.error = "MTA-STS enforce (TLS with a certificate for " + t.host + " required): " + at.error;
           std::string mta = t.host + " [" + addr + "]";
           done = settle(at, mta);
           if (session->usable()) {

@@ -28,6 +28,10 @@ class context;
 }
 
 namespace postamt::queue {
+namespace mta_sts {
+class Cache;
+class Lookup;
+}  // namespace mta_sts
 
 struct LocalOutcome {
   enum class Kind { Delivered, Permanent, Temporary };
@@ -70,6 +74,9 @@ class Runner {
   void attempt(const Job& job);
   void attempt(const Job& job, std::unique_ptr<Cached>& cache);
 
+  // The MTA-STS discovery (nullptr when [queue] mta_sts = false); tests change its port.
+  mta_sts::Lookup* mta_sts_lookup() { return sts_.get(); }
+
  private:
   void schedule_loop();
   void worker_loop();
@@ -86,6 +93,10 @@ class Runner {
   std::shared_ptr<dns::Resolver> resolver_;
   RunnerHooks hooks_;
   std::unique_ptr<boost::asio::ssl::context> tls_;
+  // MTA-STS (RFC 8461) when [queue] mta_sts: the policy hosts' trust store, the cache, the discovery.
+  std::unique_ptr<boost::asio::ssl::context> sts_tls_;
+  std::unique_ptr<mta_sts::Cache> sts_cache_;
+  std::unique_ptr<mta_sts::Lookup> sts_;
 
   std::mutex mu_;
   std::condition_variable cv_;        // scheduler wake-ups

@@ -72,6 +72,7 @@ class QueueStore {
   std::optional<MessageInfo> get(const std::string& id);
   std::string read_message(const std::string& id);
   std::filesystem::path message_path(const std::string& id) const;
+  const std::filesystem::path& dir() const { return dir_; }
 
   // Jobs whose recipients are pending and due at `now` (messages not held), oldest first.
   std::vector<Job> due(std::int64_t now, std::size_t limit);

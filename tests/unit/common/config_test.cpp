@@ -207,11 +207,14 @@ TEST_F(ConfigTest, QueueSection) {
   EXPECT_EQ(d.queue.max_age_seconds, 5u * 86400);
   EXPECT_EQ(d.queue.tls, "may");
   EXPECT_TRUE(d.queue.resolvers.empty());
+  EXPECT_TRUE(d.queue.mta_sts);
+  EXPECT_TRUE(d.queue.mta_sts_ca_file.empty());
   auto c = load(write("q.toml",
                       "[queue]\nretry_initial_seconds = 2\nretry_max_seconds = 10\nmax_age_seconds = 60\n"
                       "workers = 3\nconcurrency_per_destination = 1\nremote_port = 10025\n"
                       "resolvers = [\"127.0.0.1:5353\"]\ndns_timeout_ms = 500\ntls = \"encrypt\"\n"
-                      "smarthost = \"relay.test:587\"\n[queue.tls_policy]\n\"Bank.TEST\" = \"verify\"\n"));
+                      "smarthost = \"relay.test:587\"\nmta_sts = false\nmta_sts_ca_file = \"sts.pem\"\n"
+                      "[queue.tls_policy]\n\"Bank.TEST\" = \"verify\"\n"));
   EXPECT_EQ(c.queue.retry_initial_seconds, 2u);
   EXPECT_EQ(c.queue.retry_max_seconds, 10u);
   EXPECT_EQ(c.queue.max_age_seconds, 60u);
@@ -222,6 +225,9 @@ TEST_F(ConfigTest, QueueSection) {
   EXPECT_EQ(c.queue.dns_timeout_ms, 500u);
   EXPECT_EQ(c.queue.tls, "encrypt");
   EXPECT_EQ(c.queue.smarthost, "relay.test:587");
+  EXPECT_FALSE(c.queue.mta_sts);
+  EXPECT_EQ(c.queue.mta_sts_ca_file.filename(), "sts.pem");
+  EXPECT_TRUE(c.queue.mta_sts_ca_file.is_absolute());
   ASSERT_EQ(c.queue.tls_policy.size(), 1u);
   EXPECT_EQ(c.queue.tls_policy[0].first, "bank.test");
   EXPECT_EQ(c.queue.tls_policy[0].second, "verify");

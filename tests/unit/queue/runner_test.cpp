@@ -1,7 +1,9 @@
 // One delivery attempt of the queue runner against a fake resolver and a scripted SMTP server:
 // delivered entries leave the queue, temporary failures are rescheduled with backoff, permanent ones
 // and expiry bounce to the sender (RFC 3464) unless NOTIFY=NEVER or the sender is <>, null MX fails,
-// bounces to local senders go through the local-delivery hook.
+// bounces to local senders go through the local-delivery hook; MTA-STS policies (RFC 8461) served by
+// a local HTTPS server: enforce skips MX hosts not in the policy and requires verified TLS, testing
+// delivers, the cached policy applies when the policy host is gone.
 #include "queue/runner.hpp"
 
 #include <arpa/inet.h>
@@ -17,6 +19,9 @@
 #include <map>
 #include <thread>
 
+#include "https_server.hpp"
+#include "queue/mta_sts_lookup.hpp"
+
 namespace postamt::queue {
 namespace {
 namespace stdfs = std::filesystem;
@@ -28,7 +33,11 @@ class FakeResolver : public dns::Resolver {
   dns::Answer<dns::Mx> mx(std::string_view n) override { return get(mxs, n); }
   dns::Answer<std::string> a(std::string_view n) override { return get(as, n); }
   dns::Answer<std::string> aaaa(std::string_view) override { return {dns::Status::NoData, {}, ""}; }
-  dns::Answer<std::string> txt(std::string_view) override { return {}; }
+  std::map<std::string, dns::Answer<std::string>> txts;
+  dns::Answer<std::string> txt(std::string_view n) override {
+    auto it = txts.find(std::string(n));
+    return it == txts.end() ? dns::Answer<std::string>{} : it->second;
+  }
 
  private:
   template <class T>
@@ -329,6 +338,112 @@ TEST_F(RunnerTest, HeldMessagesAreNotAttempted) {
   store_->set_held(id, true);
   r.attempt(Job{id, "b.test"});
   EXPECT_EQ(store_->get(id)->recipients[0].attempts, 0);
+}
+
+}  // namespace
+}  // namespace postamt::queue
+
+namespace postamt::queue {
+namespace {
+
+class MtaStsRunnerTest : public RunnerTest {
+ protected:
+  void SetUp() override {
+    RunnerTest::SetUp();
+    std::tie(cert_, key_) = testing::make_cert(dir_ / "certs", "mta-sts.b.test");
+    config_.mta_sts_ca_file = cert_;
+    resolver_->as["mta-sts.b.test"] = {dns::Status::Ok, {"127.0.0.1"}, ""};
+    publish("v=STSv1; id=1;");
+  }
+  void publish(const std::string& txt) { resolver_->txts["_mta-sts.b.test"] = {dns::Status::Ok, {txt}, ""}; }
+  std::unique_ptr<testing::HttpsServer> policy(const std::string& mode, const std::string& mx) {
+    return std::make_unique<testing::HttpsServer>(
+        cert_, key_, testing::http_response("version: STSv1\nmode: " + mode + "\nmx: " + mx + "\nmax_age: 86400\n"));
+  }
+  std::string pending_reply(const std::string& id) {
+    auto m = store_->get(id);
+    if (!m || m->recipients.empty()) return "(not queued)";
+    return m->recipients[0].last_reply;
+  }
+  stdfs::path cert_, key_;
+};
+
+TEST_F(MtaStsRunnerTest, EnforceSkipsMxHostsNotInThePolicyAndTheCacheKeepsItWhenTheHostIsGone) {
+  Server srv;
+  auto https = policy("enforce", "mx.elsewhere.test");
+  auto r = runner(srv.port);
+  r.mta_sts_lookup()->port = https->port;
+  std::string id = enqueue({{"bob@b.test", "", ""}});
+  r.attempt(Job{id, "b.test"});
+  EXPECT_EQ(https->requests, 1);
+  EXPECT_EQ(srv.transactions, 0);
+  EXPECT_EQ(pending_reply(id), "451 4.7.5 MTA-STS: the policy of b.test allows none of its MX hosts");
+  EXPECT_TRUE(bounces().empty());  // §5: temporary
+  // The policy host goes away: the cached policy (same id, not expired) still applies, also after a
+  // restart (a new Runner on the same queue.sqlite).
+  https.reset();
+  store_->flush("");
+  auto r2 = runner(srv.port);
+  r2.mta_sts_lookup()->port = 1;
+  r2.attempt(Job{id, "b.test"});
+  EXPECT_EQ(srv.transactions, 0);
+  EXPECT_EQ(pending_reply(id), "451 4.7.5 MTA-STS: the policy of b.test allows none of its MX hosts");
+  // A new id names a new policy that allows the host: fetched, and the message goes out... over TLS,
+  // which this server does not offer, so it still waits (enforce requires verified STARTTLS).
+  auto https2 = policy("enforce", "*.b.test");
+  r2.mta_sts_lookup()->port = https2->port;
+  publish("v=STSv1; id=2;");
+  store_->flush("");
+  r2.attempt(Job{id, "b.test"});
+  EXPECT_EQ(https2->requests, 1);
+  EXPECT_EQ(srv.transactions, 0);
+  EXPECT_EQ(pending_reply(id), "451 4.7.5 TLS required by policy but not offered by the server");
+}
+
+TEST_F(MtaStsRunnerTest, TestingModeDeliversAnyway) {
+  Server srv;
+  auto https = policy("testing", "mx.elsewhere.test");
+  auto r = runner(srv.port);
+  r.mta_sts_lookup()->port = https->port;
+  std::string id = enqueue({{"bob@b.test", "", ""}});
+  r.attempt(Job{id, "b.test"});
+  EXPECT_EQ(https->requests, 1);
+  EXPECT_EQ(srv.transactions, 1);
+  EXPECT_FALSE(store_->get(id));
+}
+
+TEST_F(MtaStsRunnerTest, ConfiguredTlsPolicyOrMtaStsOffSkipTheLookup) {
+  auto https = policy("enforce", "mx.elsewhere.test");
+  {
+    Server srv;
+    config_.tls_policy = {{"b.test", "none"}};
+    auto r = runner(srv.port);
+    r.mta_sts_lookup()->port = https->port;
+    std::string id = enqueue({{"bob@b.test", "", ""}});
+    r.attempt(Job{id, "b.test"});
+    EXPECT_EQ(srv.transactions, 1);
+  }
+  {
+    Server srv;
+    config_.tls_policy.clear();
+    config_.mta_sts = false;
+    auto r = runner(srv.port);
+    EXPECT_EQ(r.mta_sts_lookup(), nullptr);
+    std::string id = enqueue({{"bob@b.test", "", ""}});
+    r.attempt(Job{id, "b.test"});
+    EXPECT_EQ(srv.transactions, 1);
+  }
+  EXPECT_EQ(https->requests, 0);
+}
+
+TEST_F(MtaStsRunnerTest, UnfetchablePolicyWithoutCacheDeliversAsWithoutMtaSts) {
+  Server srv;
+  auto r = runner(srv.port);
+  r.mta_sts_lookup()->port = 1;  // §3.3: no policy fetched and none cached: deliver normally
+  std::string id = enqueue({{"bob@b.test", "", ""}});
+  r.attempt(Job{id, "b.test"});
+  EXPECT_EQ(srv.transactions, 1);
+  EXPECT_FALSE(store_->get(id));
 }
 
 }  // namespace
