@@ -407,6 +407,13 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
     bool loaded = false;
   };
   auto& sel = *selected_;
+  // Re-read the mailbox only when something may have changed: a write in this process (the account's
+  // ChangeBus generation moved, this session's own writes included), an earlier sync that deferred
+  // expunges, or kCrossProcessPoll since the last read (deliveries by `postamt deliver` processes).
+  const std::uint64_t generation = services_.bus().generation(sel.account);
+  const auto now = std::chrono::steady_clock::now();
+  if (!sel.sync_deferred && generation == sel.synced_generation && now - sel.synced_at < kCrossProcessPoll)
+    co_return;
   const std::int64_t account = sel.account;
   const std::string name = sel.name;
   const std::uint32_t uidnext = sel.uidnext;
@@ -432,6 +439,9 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
     end();
     co_return;
   }
+  sel.synced_generation = generation;
+  sel.synced_at = now;
+  sel.sync_deferred = false;
   if (!snap.loaded) co_return;
   for (auto uid : snap.recent) sel.recent.insert(uid);
   const auto& fresh = snap.messages;
@@ -477,6 +487,7 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
   }
   sel.uidnext = snap.info->uidnext;
   if (!deferred) sel.highestmodseq = snap.info->highestmodseq;
+  sel.sync_deferred = deferred;
 }
 
 std::vector<std::size_t> resolve_set(Session& s, const protocol::SequenceSet& set, bool uid) {

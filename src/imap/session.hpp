@@ -54,6 +54,9 @@ inline constexpr std::size_t kFlushThreshold = 64 * 1024;
 // RFC 9051 §5.4: the autologout timer is at least 30 minutes (IDLE clients re-issue every 29).
 inline constexpr std::chrono::seconds kMinIdleTimeout{1800};
 inline constexpr std::chrono::seconds kPreAuthTimeout{60};
+// How stale a selected mailbox may get before a command re-reads it although no write of this process
+// was announced: the delay until changes by other processes (`postamt deliver`) show, as in IDLE.
+inline constexpr std::chrono::seconds kCrossProcessPoll{1};
 
 // The selected mailbox as this connection sees it: the message sequence number map (index + 1 is the
 // message number, RFC 9051 §2.3.1.2) that changes only when this connection reports them.
@@ -68,6 +71,11 @@ struct Selected {
   std::set<std::uint32_t> recent;            // \Recent for this session (IMAP4rev1)
   std::vector<std::uint32_t> saved;          // SEARCHRES "$" (UIDs), RFC 5182
   bool saved_valid = false;
+  // Session::sync's last store read: the account's ChangeBus generation before it, when, and whether
+  // it left changes unreported (expunges deferred by RFC 9051 §7.5.1) that a later sync must read again.
+  std::uint64_t synced_generation = 0;
+  std::chrono::steady_clock::time_point synced_at{};
+  bool sync_deferred = true;
 
   // Index of `uid` in messages, or npos.
   std::size_t index_of(std::uint32_t uid) const;

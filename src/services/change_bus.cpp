@@ -27,6 +27,12 @@ std::size_t ChangeBus::subscribers() const {
   return n;
 }
 
+std::uint64_t ChangeBus::generation(store::AccountId account) const {
+  std::lock_guard lock(mu_);
+  auto it = generations_.find(account);
+  return it == generations_.end() ? 0 : it->second;
+}
+
 void ChangeBus::publish(const store::Changes& changes) {
   if (changes.empty()) return;
   std::vector<std::shared_ptr<Callback>> targets;
@@ -37,6 +43,7 @@ void ChangeBus::publish(const store::Changes& changes) {
       // Changes come grouped by account: look the subscribers up once per run of one account.
       targets.clear();
       std::lock_guard lock(mu_);
+      ++generations_[change.account];  // before the callbacks: a woken session sees the new generation
       if (auto it = subscribers_.find(change.account); it != subscribers_.end())
         for (const auto& [id, callback] : it->second) targets.push_back(callback);
       targets_of = change.account;

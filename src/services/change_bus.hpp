@@ -34,6 +34,10 @@ class ChangeBus {
   std::unique_ptr<Subscription> subscribe(store::AccountId account, Callback callback);
   void publish(const store::Changes& changes);
   std::size_t subscribers() const;
+  // Counts the publications that carried changes of `account` (0 before the first). A session that
+  // saw the same generation at its last store read knows no in-process write happened since, so it
+  // can skip re-reading the mailbox (writes by other processes are polled for separately).
+  std::uint64_t generation(store::AccountId account) const;
 
  private:
   void unsubscribe(store::AccountId account, std::uint64_t id);
@@ -43,6 +47,7 @@ class ChangeBus {
   // By account, so a change costs its account's subscribers only (thousands of idle sessions of
   // other users are not visited).
   std::map<store::AccountId, std::map<std::uint64_t, std::shared_ptr<Callback>>> subscribers_;
+  std::map<store::AccountId, std::uint64_t> generations_;  // one entry per account ever changed
 };
 
 }  // namespace postamt::services

@@ -1,4 +1,4 @@
-// Tests for the in-process ChangeBus (services/change_bus.hpp): delivery by account, unsubscribe.
+// Tests for the in-process ChangeBus (services/change_bus.hpp): delivery by account, unsubscribe, generations.
 #include "services/change_bus.hpp"
 
 #include <gtest/gtest.h>
@@ -43,6 +43,27 @@ TEST(ChangeBus, NothingAfterUnsubscribe) {
   EXPECT_EQ(bus.subscribers(), 0u);
   bus.publish({change(1, 2)});
   EXPECT_EQ(calls, 1);
+}
+
+TEST(ChangeBus, GenerationCountsPublicationsPerAccount) {
+  ChangeBus bus;
+  EXPECT_EQ(bus.generation(1), 0u);
+  bus.publish({change(1, 1), change(1, 2)});  // one publication of account 1: one step
+  EXPECT_EQ(bus.generation(1), 1u);
+  EXPECT_EQ(bus.generation(2), 0u);
+  bus.publish({change(2, 1), change(1, 3)});  // no subscribers needed
+  EXPECT_EQ(bus.generation(1), 2u);
+  EXPECT_EQ(bus.generation(2), 1u);
+  bus.publish({});
+  EXPECT_EQ(bus.generation(1), 2u);
+}
+
+TEST(ChangeBus, GenerationMovesBeforeSubscribersRun) {
+  ChangeBus bus;
+  std::uint64_t seen = 0;
+  auto sub = bus.subscribe(7, [&](const store::Change&) { seen = bus.generation(7); });
+  bus.publish({change(7, 1)});
+  EXPECT_EQ(seen, 1u);
 }
 
 }  // namespace
