@@ -58,6 +58,12 @@ POSTAMT_IMAP_HANDLER(cmd_myrights);
 // beyond the mailbox (RFC 9051 §6.4.5 "invalid message sequence number").
 std::vector<std::size_t> resolve_set(Session& s, const protocol::SequenceSet& set, bool uid);
 
+// The bytes of message `m` of `account` (FETCH, SEARCH of text). Messages up to kInlineReadLimit are read
+// on the I/O thread (a page-cache read costs microseconds, less than the two thread hand-offs of
+// offload()); bigger ones on the worker pool, as DESIGN.md "Concurrency" asks of big file reads.
+inline constexpr std::uint64_t kInlineReadLimit = 64 * 1024;
+asio::awaitable<std::string> read_message(Session& s, store::AccountId account, const store::MessageInfo& m);
+
 // The largest message APPEND accepts (RFC 7889 APPENDLIMIT).
 std::uint64_t append_limit(Session& s);
 

@@ -61,6 +61,12 @@ void append_body(std::string& out, const std::string& data, bool binary) {
 
 }  // namespace
 
+asio::awaitable<std::string> read_message(Session& s, store::AccountId account, const store::MessageInfo& m) {
+  auto read = [&] { return s.services().with_store([&](store::MailStore& st) { return st.read_message(account, m); }); };
+  if (m.size <= kInlineReadLimit) co_return read();
+  co_return co_await offload(read);
+}
+
 asio::awaitable<void> cmd_fetch(Session& s, const std::string&, const Command& c) {
   const auto& cmd = std::get<protocol::Fetch>(c);
   // RFC 7162 §3.2.6: the VANISHED modifier needs ENABLE QRESYNC first.
@@ -136,9 +142,7 @@ asio::awaitable<void> cmd_fetch(Session& s, const std::string&, const Command& c
     if (want_message || (want_structure && !structure)) {
       bool gone = false;
       try {
-        raw = co_await offload([&] {
-          return s.services().with_store([&](store::MailStore& st) { return st.read_message(account, m); });
-        });
+        raw = co_await read_message(s, account, m);
       } catch (const std::exception& e) {
         gone = true;  // expunged by another session meanwhile (RFC 9051 §7.5.1 keeps its number)
         s.log().info("fetch_read_failed", {{"uid", m.uid}, {"error", e.what()}});

@@ -6,7 +6,6 @@
 #include <cctype>
 #include <string>
 
-#include "common/offload.hpp"
 #include "common/strings.hpp"
 #include "imap/commands.hpp"
 #include "imap/object_ids.hpp"
@@ -201,9 +200,7 @@ asio::awaitable<void> cmd_search(Session& s, const std::string& tag, const Comma
     Candidate cand{m, static_cast<std::uint32_t>(i + 1), sel.recent.count(m.uid) > 0, std::nullopt, std::nullopt};
     if (need_message) {
       try {
-        cand.raw = co_await offload([&] {
-          return s.services().with_store([&](store::MailStore& st) { return st.read_message(account, m); });
-        });
+        cand.raw = co_await read_message(s, account, m);
       } catch (const std::exception&) {
         continue;  // expunged elsewhere meanwhile
       }
