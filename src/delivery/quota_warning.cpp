@@ -18,10 +18,8 @@ std::string mib(std::uint64_t bytes) {
   return buf;
 }
 
-// Percent of `limit` used, rounded down; 0 without a limit.
-std::uint64_t share(std::uint64_t used, const std::optional<std::uint64_t>& limit) {
-  return limit && *limit > 0 ? used * 100 / *limit : 0;
-}
+// Percent of `limit` used, rounded down; 0 without a limit (limit 0).
+std::uint64_t share(std::uint64_t used, std::uint64_t limit) { return limit > 0 ? used * 100 / limit : 0; }
 
 // Header values come from our own directory, but an address is still kept to printable ASCII.
 std::string printable(std::string_view s) {
@@ -36,9 +34,10 @@ std::string quota_warning_message(const store::Quota& quota, std::string_view ad
                                   std::int64_t now) {
   const auto& u = quota.usage;
   const auto& l = quota.limits;
-  const std::optional<std::uint64_t> storage_limit =
-      l.storage_kib ? std::optional<std::uint64_t>(*l.storage_kib * 1024) : std::nullopt;
-  const std::uint64_t percent = std::max(share(u.storage_bytes, storage_limit), share(u.messages, l.messages));
+  // Plain integers (0 = no limit): GCC 12 at -O3 warns falsely about std::optional here (-Wmaybe-uninitialized).
+  const std::uint64_t storage_limit = l.storage_kib ? *l.storage_kib * 1024 : 0;
+  const std::uint64_t message_limit = l.messages ? *l.messages : 0;
+  const std::uint64_t percent = std::max(share(u.storage_bytes, storage_limit), share(u.messages, message_limit));
   const std::string user = printable(address);
   const auto at = user.rfind('@');
   const std::string from = at != std::string::npos && at + 1 < user.size() ? "postmaster@" + user.substr(at + 1)
@@ -59,8 +58,8 @@ std::string quota_warning_message(const store::Quota& quota, std::string_view ad
   m += "Auto-Submitted: auto-generated\r\n";  // RFC 3834 §5: no one auto-replies to it
   m += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n\r\n";
   m += "Your mailbox" + (user.empty() ? std::string() : " " + user) + " is " + std::to_string(percent) + "% full.\r\n\r\n";
-  m += "Storage:  " + mib(u.storage_bytes) + " of " + (storage_limit ? mib(*storage_limit) : "unlimited") + "\r\n";
-  m += "Messages: " + std::to_string(u.messages) + " of " + (l.messages ? std::to_string(*l.messages) : "unlimited") +
+  m += "Storage:  " + mib(u.storage_bytes) + " of " + (storage_limit ? mib(storage_limit) : "unlimited") + "\r\n";
+  m += "Messages: " + std::to_string(u.messages) + " of " + (message_limit ? std::to_string(message_limit) : "unlimited") +
        "\r\n\r\n";
   m += "When the mailbox is full, new mail is refused. Please delete messages you no longer\r\n"
        "need (and empty the Trash). This warning is sent once; you get another one only after\r\n"
