@@ -7,6 +7,7 @@ SPF and DMARC records), and the receiving instance's Authentication-Results show
 dmarc=pass; a forged From of a DMARC p=reject domain is refused on port 25, p=quarantine goes to Junk,
 a forged Authentication-Results naming the receiver is removed. A destination that is down is retried
 with backoff and then bounced (RFC 3464) into the sender's INBOX."""
+import http.server
 import imaplib
 import os
 import poplib
@@ -17,6 +18,7 @@ import smtplib
 import socket
 import ssl
 import subprocess
+import threading
 import time
 import unittest
 
@@ -25,6 +27,7 @@ from harness import Postamt
 ALICE, ALICE_PW = "alice@a.test", "alice-password-1"
 BOB, BOB_PW = "bob@b.test", "bob-password-22"
 CAROL, CAROL_PW = "carol@b.test", "carol-password-3"
+DAVE, DAVE_PW = "dave@sts.test", "dave-password-44"
 DNSMASQ = shutil.which("dnsmasq") or next((p for p in ("/usr/sbin/dnsmasq", "/sbin/dnsmasq") if os.path.exists(p)), None)
 
 
@@ -45,7 +48,53 @@ DNS_RECORDS = [
     "--mx-host=c.test,mx.c.test,10", "--host-record=mx.c.test,127.0.0.2",
     # slow.test: a server that accepts and never says a word.
     "--mx-host=slow.test,mx.slow.test,10", "--host-record=mx.slow.test,127.0.0.4",
+    # MTA-STS (RFC 8461): sts.test and strict.test have b's MX host and publish policies served by a
+    # local HTTPS server on 127.0.0.5:443; sts.test's policy names mx.b.test, strict.test's does not.
+    "--mx-host=sts.test,mx.b.test,10", "--mx-host=strict.test,mx.b.test,10",
+    "--host-record=mta-sts.sts.test,127.0.0.5", "--host-record=mta-sts.strict.test,127.0.0.5",
 ]
+
+STS_POLICIES = {
+    "mta-sts.sts.test": "version: STSv1\r\nmode: enforce\r\nmx: mx.b.test\r\nmax_age: 86400\r\n",
+    "mta-sts.strict.test": "version: STSv1\r\nmode: enforce\r\nmx: *.elsewhere.test\r\nmax_age: 86400\r\n",
+}
+
+
+class PolicyHandler(http.server.BaseHTTPRequestHandler):
+    """The policy hosts of sts.test and strict.test (RFC 8461 §3.2), chosen by the Host header."""
+
+    def do_GET(self):
+        body = STS_POLICIES.get(self.headers.get("Host", "")) if self.path == "/.well-known/mta-sts.txt" else None
+        self.send_response(200 if body else 404)
+        self.send_header("Content-Type", "text/plain")
+        data = (body or "not found").encode()
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        self.server.requests.append(self.headers.get("Host", ""))
+
+    def log_message(self, *args):
+        pass
+
+
+def start_policy_server(tmp):
+    """An HTTPS server on 127.0.0.5:443 with a self-signed certificate for both policy hosts; returns
+    (server, certificate path), or (None, None) when port 443 cannot be bound (not root)."""
+    cert, key = os.path.join(tmp, "sts.crt"), os.path.join(tmp, "sts.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-days", "2", "-subj", "/CN=mta-sts.sts.test",
+                    "-addext", "subjectAltName=DNS:mta-sts.sts.test,DNS:mta-sts.strict.test",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.5", 443), PolicyHandler)
+    except OSError:
+        return None, None
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    server.requests = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, cert
 
 
 def txt_record(name, value):
@@ -61,6 +110,7 @@ MAILAUTH_RECORDS = [
     txt_record("_dmarc.a.test", "v=DMARC1; p=reject"), txt_record("_dmarc.b.test", "v=DMARC1; p=reject"),
     # q.test asks for quarantine and has no SPF or DKIM: mail "from" it is DMARC fail.
     txt_record("_dmarc.q.test", "v=DMARC1; p=quarantine"),
+    txt_record("_mta-sts.sts.test", "v=STSv1; id=20261124;"), txt_record("_mta-sts.strict.test", "v=STSv1; id=1;"),
 ]
 
 
@@ -158,14 +208,18 @@ class TestOutbound(unittest.TestCase):
             for s in (cls.a, cls.b):
                 with open(os.path.join(s.data, "tls", "ca.crt")) as f:
                     out.write(f.read())
+        cls.sts, sts_cert = start_policy_server(cls.a.tmp)
         queue = (f'remote_port = {cls.a.port("smtp")}\nresolvers = ["127.0.0.1:{cls.dns_port}"]\n'
                  'dns_timeout_ms = 1000\nretry_initial_seconds = 1\nretry_max_seconds = 2\nmax_age_seconds = 8\n'
-                 f'smtp_timeout_seconds = 10\ntls = "verify"\ntls_ca_file = "{bundle}"\n')
+                 f'smtp_timeout_seconds = 10\ntls = "verify"\ntls_ca_file = "{bundle}"\n'
+                 + (f'mta_sts_ca_file = "{sts_cert}"\n' if sts_cert else ''))
         for s in (cls.a, cls.b):
             set_config(s, lambda t: with_queue(t, queue))
         cls.a.add_user(ALICE, ALICE_PW)
         cls.b.add_user(BOB, BOB_PW)
         cls.b.add_user(CAROL, CAROL_PW)
+        cls.b.cli("domain", "add", "sts.test", check=True)
+        cls.b.add_user(DAVE, DAVE_PW)
         cls.a.start()
         cls.b.start()
         cls.ctx = {}
@@ -176,6 +230,9 @@ class TestOutbound(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
+        if cls.sts:
+            cls.sts.shutdown()
+            cls.sts.server_close()
         for s in (cls.a, cls.b):
             s.cleanup()
         cls.dns.terminate()
@@ -365,6 +422,30 @@ class TestOutbound(unittest.TestCase):
                                   r"mx\.c\.test \[127\.0\.0\.2\]: TLS handshake: certificate verify failed")
         self.assertNotIn("wrong name", "".join(m.decode(errors="replace") for m in self.messages(self.b, BOB, BOB_PW)))
         qid = re.search(r"^([0-9a-f]{16}) .*\n  to=<carol@c\.test>", listing, re.M).group(1)
+        self.a.cli("queue", "delete", qid, check=True)
+
+    def test_mta_sts_enforce_delivers_to_a_listed_mx_and_defers_an_unlisted_one(self):
+        if not self.sts:
+            self.skipTest("port 443 on 127.0.0.5 needs root")
+        self.assertEqual(self.submit(self.a, ALICE, ALICE_PW, [DAVE, "carol@strict.test"],
+                                     message("policy applies", ALICE, DAVE)), {})
+        # sts.test: its policy lists mx.b.test; delivered over verified TLS.
+        self.wait_for(self.b, DAVE, DAVE_PW, "policy applies")
+        self.assertIn("mta-sts.sts.test", self.sts.requests)
+        self.assertRegex(self.a.server_log(), r"event=mta_sts_policy domain=sts\.test id=20261124 mode=enforce")
+        # strict.test: mx.b.test is not in its policy, so the recipient waits (a temporary failure, §5).
+        deadline = time.time() + 6
+        listing = ""
+        while time.time() < deadline:
+            listing = self.queue_list(self.a)
+            if re.search(r"to=<carol@strict\.test> state=pending attempts=[1-9]", listing):
+                break
+            time.sleep(0.2)
+        self.assertRegex(listing, r"to=<carol@strict\.test> state=pending attempts=[1-9]\d* .*last=\"451 4\.7\.5 "
+                                  r"MTA-STS: the policy of strict\.test allows none of its MX hosts")
+        # The policy was fetched once and is cached for the next attempts.
+        self.assertEqual(self.sts.requests.count("mta-sts.strict.test"), 1, self.sts.requests)
+        qid = re.search(r"^([0-9a-f]{16}) .*\n(?:  .*\n)*  to=<carol@strict\.test>", listing, re.M).group(1)
         self.a.cli("queue", "delete", qid, check=True)
 
     def test_queue_cli_hold_release_show_delete(self):
