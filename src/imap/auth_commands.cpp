@@ -7,27 +7,10 @@
 #include "common/offload.hpp"
 #include "imap/commands.hpp"
 #include "sasl/sasl.hpp"
+#include "services/account_lookup.hpp"
 #include "services/services.hpp"
 
 namespace postamt::imap {
-namespace {
-
-struct Found {
-  std::int64_t id = 0;
-  std::string address;
-};
-
-asio::awaitable<std::optional<Found>> find_user(Session& s, const std::string& address) {
-  co_return co_await offload([&s, &address] {
-    return s.services().with_directory([&](directory::Directory& d) -> std::optional<Found> {
-      auto user = d.find_user(address);
-      if (!user) return std::nullopt;
-      return Found{user->id, user->address};
-    });
-  });
-}
-
-}  // namespace
 
 asio::awaitable<void> cmd_starttls(Session& s, const std::string& tag, const Command&) {
   if (s.secure()) throw Bad{"TLS is already active"};
@@ -90,7 +73,7 @@ asio::awaitable<void> cmd_authenticate(Session& s, const std::string&, const Com
       step = sasl::Step{sasl::Step::State::Failure, {}, "non-empty response after server-final"};
   }
   if (step.state != sasl::Step::State::Success) co_await s.fail_auth(mech->authcid(), method, step.error);
-  auto user = co_await find_user(s, mech->authzid());
+  auto user = co_await services::find_account(s.services(), mech->authzid());
   if (!user) co_await s.fail_auth(mech->authzid(), method, "no such user");
   s.services().relay_grants().grant(s.remote_ip());  // POP-before-SMTP, when enabled
   s.login(user->id, user->address, method);

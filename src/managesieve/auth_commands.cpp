@@ -11,6 +11,7 @@
 #include "managesieve/response.hpp"
 #include "managesieve/session.hpp"
 #include "sasl/sasl.hpp"
+#include "services/account_lookup.hpp"
 #include "services/services.hpp"
 #include "store/sieve_scripts.hpp"
 
@@ -18,21 +19,6 @@ namespace postamt::managesieve {
 namespace {
 
 constexpr std::string_view kAuthUsage = "AUTHENTICATE <mechanism> [<initial response>]";
-
-struct Found {
-  std::int64_t id = 0;
-  std::string address;
-};
-
-asio::awaitable<std::optional<Found>> find_user(Session& s, const std::string& address) {
-  co_return co_await offload([&s, &address] {
-    return s.services().with_directory([&](directory::Directory& d) -> std::optional<Found> {
-      auto user = d.find_user(address);
-      if (!user) return std::nullopt;
-      return Found{user->id, user->address};
-    });
-  });
-}
 
 // Whether the account's index (where its scripts live) exists; opening it also migrates it.
 asio::awaitable<bool> account_ready(Session& s, std::int64_t account) {
@@ -85,7 +71,7 @@ asio::awaitable<void> cmd_authenticate(Session& s, const Command& c) {
     step = co_await offload([&mech, &data] { return mech->step(data); });
   }
   if (step.state != sasl::Step::State::Success) co_await s.fail_auth(mech->authcid(), method, step.error);
-  auto user = co_await find_user(s, mech->authzid());
+  auto user = co_await services::find_account(s.services(), mech->authzid());
   if (!user) co_await s.fail_auth(mech->authzid(), method, "no such user");
   const bool ready = co_await account_ready(s, user->id);
   if (!ready) {
