@@ -1,6 +1,7 @@
 """Integration test harness: a real `postamt` binary with a temporary data directory on loopback
 ports. Every integration test uses this; no part of postamt is mocked."""
 import os
+import poplib
 import random
 import re
 import shutil
@@ -100,6 +101,18 @@ class Postamt:
             if line.startswith("ready") or (want and want <= {p for _, p, _ in self.listening}):
                 break
         return self
+
+    def pop3_messages(self, user, password, ctx):
+        """Every message in the user's INBOX, read over POP3 with STLS (ctx trusts the test CA)."""
+        pop = poplib.POP3("127.0.0.1", self.port("pop3"), timeout=20)
+        try:
+            pop.stls(ctx)
+            pop.user(user)
+            pop.pass_(password)
+            count, _ = pop.stat()
+            return [b"\r\n".join(pop.retr(i + 1)[1]) for i in range(count)]
+        finally:
+            pop.quit()
 
     def server_log(self):
         with open(self.log_path, "rb") as f:

@@ -2,7 +2,6 @@
 the socket file's mode, a stale file replaced at start, a live one refused, the file removed at stop,
 and Postfix's smtp-source -L as a client. Delivered mail is read back over POP3."""
 import os
-import poplib
 import shutil
 import smtplib
 import socket
@@ -79,15 +78,7 @@ class TestLmtpSocket(unittest.TestCase):
         cls.server.cleanup()
 
     def messages(self, user, password):
-        pop = poplib.POP3("127.0.0.1", self.server.port("pop3"), timeout=20)
-        try:
-            pop.stls(self.ctx)
-            pop.user(user)
-            pop.pass_(password)
-            count, _ = pop.stat()
-            return [b"\r\n".join(pop.retr(i + 1)[1]) for i in range(count)]
-        finally:
-            pop.quit()
+        return self.server.pop3_messages(user, password, self.ctx)
 
     def find(self, user, password, needle):
         return [m for m in self.messages(user, password) if needle.encode() in m]

@@ -120,22 +120,12 @@ class SmtpTest(unittest.TestCase):
     def tearDownClass(cls):
         if cls.server.proc and cls.server.proc.poll() is not None:
             print("server exited:", cls.server.server_log()[-4000:])
-            with open("/tmp/smtp-serve-crash.log", "w") as f:
-                f.write(cls.server.server_log())
         cls.server.cleanup()
 
     # --- helpers ---
     def messages(self, user, password):
         """Every message in the user's INBOX, over POP3 with STLS."""
-        pop = poplib.POP3("127.0.0.1", self.server.port("pop3"), timeout=20)
-        try:
-            pop.stls(self.ctx)
-            pop.user(user)
-            pop.pass_(password)
-            count, _ = pop.stat()
-            return [b"\r\n".join(pop.retr(i + 1)[1]) for i in range(count)]
-        finally:
-            pop.quit()
+        return self.server.pop3_messages(user, password, self.ctx)
 
     def find(self, user, password, needle):
         return [m for m in self.messages(user, password) if needle.encode() in m]
