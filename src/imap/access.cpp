@@ -18,20 +18,62 @@ std::string shown_name(const std::string& owner, const std::string& name) {
   return out;
 }
 
+std::string shown_name(const MailboxRef& ref, const std::string& inner) {
+  if (ref.own) return inner;
+  if (!ref.public_folder) return shown_name(ref.owner, inner);
+  std::string out(kSharedFolders);
+  if (!inner.empty()) out += store::kHierarchyDelimiter + inner;
+  return out;
+}
+
+std::string quota_root(const MailboxRef& ref) { return ref.public_folder ? std::string(kSharedFolders) : ref.owner; }
+
+namespace {
+
+bool in_namespace(const std::string& name, std::string_view prefix) {
+  return name.size() >= prefix.size() && name.compare(0, prefix.size(), prefix) == 0 &&
+         (name.size() == prefix.size() || name[prefix.size()] == store::kHierarchyDelimiter);
+}
+
+// "Shared Folders[/<mailbox>]": rights from the public folder's ACL; admins hold all of them.
+asio::awaitable<MailboxRef> resolve_public(Session& s, const std::string& name) {
+  MailboxRef ref{store::kPublicAccount, "", "", "", false, true, true};
+  if (name.size() > kSharedFolders.size()) ref.name = name.substr(kSharedFolders.size() + 1);
+  if (is_admin(s)) {
+    ref.rights = std::string(store::kAllRights);
+    co_return ref;
+  }
+  if (ref.name.empty()) co_return ref;  // the namespace root: nothing but admins may act on it
+  const std::string user = s.user();
+  const std::string inner = ref.name;
+  ref.rights = co_await offload([&s, &inner, &user] {
+    return s.services().with_store([&](store::MailStore& st) -> std::string {
+      try {
+        return st.rights(store::kPublicAccount, inner, user).value_or("");
+      } catch (const store::NoSuchAccount&) {
+        return "";  // no public folder created yet
+      }
+    });
+  });
+  co_return ref;
+}
+
+}  // namespace
+
 asio::awaitable<MailboxRef> resolve_mailbox(Session& s, const std::string& name) {
-  const std::string prefix = std::string(kOtherUsers) + store::kHierarchyDelimiter;
-  if (name.compare(0, prefix.size(), prefix) != 0 && name != kOtherUsers)
-    co_return MailboxRef{s.account(), s.user(), name, std::string(store::kAllRights), true};
+  if (in_namespace(name, kSharedFolders)) co_return co_await resolve_public(s, name);
+  if (!in_namespace(name, kOtherUsers))
+    co_return MailboxRef{s.account(), s.user(), name, std::string(store::kAllRights), true, false, true};
   // "Other Users/<owner>[/<mailbox>]"
-  std::string rest = name.size() > prefix.size() ? name.substr(prefix.size()) : std::string();
+  std::string rest = name.size() > kOtherUsers.size() ? name.substr(kOtherUsers.size() + 1) : std::string();
   auto slash = rest.find(store::kHierarchyDelimiter);
   std::string owner = rest.substr(0, slash), inner = slash == std::string::npos ? "" : rest.substr(slash + 1);
-  MailboxRef ref{0, owner, inner, "", false};
+  MailboxRef ref{-1, owner, inner, "", false, false, false};
   if (owner.empty() || owner.size() > 320) co_return ref;
   const bool admin = is_admin(s);
   const std::string user = s.user();
   struct Found {
-    store::AccountId account = 0;
+    store::AccountId account = -1;
     std::string address, rights;
   };
   // Captures by reference: GCC 12 destroys by-value std::string captures of a co_await operand twice.
@@ -49,10 +91,13 @@ asio::awaitable<MailboxRef> resolve_mailbox(Session& s, const std::string& name)
     }
     return f;
   });
-  if (found.account == s.account()) co_return MailboxRef{s.account(), s.user(), inner, std::string(store::kAllRights), true};
+  if (found.account == s.account())
+    co_return MailboxRef{s.account(), s.user(), inner, std::string(store::kAllRights), true, false, true};
+  if (found.account < 0) co_return ref;  // no such user: no rights, indistinguishable (RFC 4314 §6)
   ref.account = found.account;
-  if (found.account) ref.owner = found.address;
+  ref.owner = found.address;
   ref.rights = found.rights;
+  ref.known = true;
   co_return ref;
 }
 

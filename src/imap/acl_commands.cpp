@@ -72,7 +72,8 @@ asio::awaitable<void> set_rights(Session& s, const std::string& wire_mailbox, co
   }
   auto ref = co_await administered(s, name, 'a');
   auto id = co_await identifier_of(s, wire_id);
-  if (str::iequals(id, ref.owner)) throw No{"The owner's rights cannot be changed", "CANNOT"};
+  if (!ref.public_folder && str::iequals(id, ref.owner))
+    throw No{"The owner's rights cannot be changed", "CANNOT"};
   const auto account = ref.account;
   const std::string inner = ref.name;
   co_await offload([&] {
@@ -111,9 +112,10 @@ asio::awaitable<void> cmd_getacl(Session& s, const std::string&, const Command& 
   auto entries = co_await offload([&] {
     return s.services().with_store([&](store::MailStore& st) { return st.acl(account, inner); });
   });
-  // RFC 4314 §3.6, with the virtual "c" and "d" rights (§2.1.1); the owner first, with every right.
-  std::string line = "* ACL " + mailbox_text(s, name) + " " + astring(ref.owner) + " " +
-                     store::acl::with_virtual(store::kAllRights);
+  // RFC 4314 §3.6, with the virtual "c" and "d" rights (§2.1.1); the owner first, with every right
+  // (a public folder has no owner: only its entries).
+  std::string line = "* ACL " + mailbox_text(s, name);
+  if (!ref.public_folder) line += " " + astring(ref.owner) + " " + store::acl::with_virtual(store::kAllRights);
   for (const auto& e : entries) line += " " + astring(e.identifier) + " " + astring(store::acl::with_virtual(e.rights));
   s.send(line + "\r\n");
 }
@@ -125,7 +127,7 @@ asio::awaitable<void> cmd_listrights(Session& s, const std::string&, const Comma
   auto id = co_await identifier_of(s, cmd.identifier);
   // RFC 4314 §3.7: the owner always has everything; anyone else may get each right on its own.
   std::string line = "* LISTRIGHTS " + mailbox_text(s, name) + " " + astring(cmd.identifier);
-  if (str::iequals(id, ref.owner)) line += " " + store::acl::with_virtual(store::kAllRights);
+  if (!ref.public_folder && str::iequals(id, ref.owner)) line += " " + store::acl::with_virtual(store::kAllRights);
   else line += " \"\" l r s w i p k x t e a c d";
   s.send(line + "\r\n");
 }

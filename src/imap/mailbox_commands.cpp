@@ -59,11 +59,14 @@ void count_deleted_messages(store::MailStore& st, store::AccountId account, Box&
 }
 
 // The user's mailboxes, then other users' mailboxes the user may look up (RFC 4314 §4 LIST: "l"),
-// named "Other Users/<owner>/<name>" (RFC 2342 §5) and never shown as subscribed.
+// named "Other Users/<owner>/<name>" (RFC 2342 §5), then the public folders ("Shared Folders/<name>":
+// those with "l", every one for admins). Subscriptions to the foreign names are the user's own.
 asio::awaitable<std::vector<Box>> load_mailboxes(Session& s, bool count_deleted) {
   const auto account = s.account();
   const std::string user = s.user();
-  co_return co_await offload([&s, account, &user, count_deleted] {
+  const bool admin = is_admin(s);
+  co_return co_await offload([&s, account, &user, count_deleted, admin] {
+    std::vector<std::string> subscribed;
     std::vector<Box> out = s.services().with_store([&](store::MailStore& st) {
       std::vector<Box> own;
       for (auto& info : st.list_mailboxes(account)) {
@@ -71,24 +74,45 @@ asio::awaitable<std::vector<Box>> load_mailboxes(Session& s, bool count_deleted)
         if (count_deleted) count_deleted_messages(st, account, b);
         own.push_back(std::move(b));
       }
+      subscribed = st.foreign_subscriptions(account);
       return own;
     });
+    auto add_foreign = [&](store::MailStore& st, store::AccountId owner, store::SharedMailbox shared,
+                           const MailboxRef& where) {
+      if (!store::acl::has(shared.rights, 'l')) return;
+      Box b{std::move(shared.info), 0, 0};
+      if (count_deleted && store::acl::has(shared.rights, 'r')) count_deleted_messages(st, owner, b);
+      b.info.name = shown_name(where, b.info.name);
+      b.info.subscribed = std::binary_search(subscribed.begin(), subscribed.end(), b.info.name);
+      out.push_back(std::move(b));
+    };
     auto owners = s.services().with_store([&](store::MailStore& st) { return st.sharing_accounts(user); });
     std::erase(owners, account);
-    if (owners.empty()) return out;
     std::map<store::AccountId, std::string> addresses;
-    for (auto& u : s.services().with_directory([](directory::Directory& d) { return d.users(); }))
-      if (std::find(owners.begin(), owners.end(), u.id) != owners.end()) addresses[u.id] = u.address;
+    if (!owners.empty())
+      for (auto& u : s.services().with_directory([](directory::Directory& d) { return d.users(); }))
+        if (std::find(owners.begin(), owners.end(), u.id) != owners.end()) addresses[u.id] = u.address;
     for (const auto& [owner, address] : addresses) {
+      const MailboxRef where{owner, address, "", "", false, false, true};
       s.services().with_store([&](store::MailStore& st) {
-        for (auto& shared : st.shared_mailboxes(owner, user)) {
-          if (!store::acl::has(shared.rights, 'l')) continue;
-          Box b{std::move(shared.info), 0, 0};
-          if (count_deleted && store::acl::has(shared.rights, 'r')) count_deleted_messages(st, owner, b);
-          b.info.name = shown_name(address, b.info.name);
-          b.info.subscribed = false;
-          out.push_back(std::move(b));
+        for (auto& shared : st.shared_mailboxes(owner, user)) add_foreign(st, owner, std::move(shared), where);
+      });
+    }
+    const bool any_public = admin || std::find(owners.begin(), owners.end(), store::kPublicAccount) != owners.end();
+    if (any_public) {
+      const MailboxRef where{store::kPublicAccount, "", "", "", false, true, true};
+      s.services().with_store([&](store::MailStore& st) {
+        std::vector<store::SharedMailbox> folders;
+        try {
+          if (admin)
+            for (auto& info : st.list_mailboxes(store::kPublicAccount))
+              folders.push_back({std::move(info), std::string(store::kAllRights)});
+          else
+            folders = st.shared_mailboxes(store::kPublicAccount, user);
+        } catch (const store::NoSuchAccount&) {
+          // no public folder created yet
         }
+        for (auto& f : folders) add_foreign(st, store::kPublicAccount, std::move(f), where);
       });
     }
     return out;
@@ -162,20 +186,29 @@ asio::awaitable<void> cmd_create(Session& s, const std::string&, const Command& 
   std::string use = cmd.special_use.empty() ? "" : cmd.special_use.front();
   auto ref = co_await resolve_mailbox(s, name);
   if (!ref.own) {
-    // RFC 4314 §4 CREATE: "k" on the parent; a new top-level name in another account is for admins.
+    // RFC 4314 §4 CREATE: "k" on the parent; a new top-level name in another account (or among the
+    // public folders) is for admins.
     // A named variable, not a temporary: GCC 12 destroys temporaries of a co_await operand twice.
     const auto slash = ref.name.rfind(store::kHierarchyDelimiter);
-    const std::string parent_name = shown_name(ref.owner, slash == std::string::npos ? "" : ref.name.substr(0, slash));
+    const std::string parent_name = shown_name(ref, slash == std::string::npos ? "" : ref.name.substr(0, slash));
     auto parent = co_await resolve_mailbox(s, parent_name);
     if (!is_admin(s)) require_right(parent, 'k');
-    if (ref.name.empty() || !ref.account) throw No{"Permission denied", "NOPERM"};
+    if (ref.name.empty() || !ref.known) throw No{"Permission denied", "NOPERM"};
   }
   const auto account = ref.account;
+  const bool first_public = ref.public_folder;
   name = ref.name;
   bool bad_use = false;
   std::optional<store::MailboxInfo> created;
   co_await offload([&] {
     s.services().change_store([&](store::MailStore& st, store::Changes& changes) {
+      if (first_public) {
+        try {
+          st.list_mailboxes(store::kPublicAccount);
+        } catch (const store::NoSuchAccount&) {
+          st.create_account(store::kPublicAccount);  // the first public folder
+        }
+      }
       if (!use.empty()) {
         try {
           use = store::valid_special_use(use);
@@ -224,8 +257,7 @@ asio::awaitable<void> cmd_rename(Session& s, const std::string&, const Command& 
   require_right(source, 'x');
   if (!target.own) {
     const auto slash = target.name.rfind(store::kHierarchyDelimiter);
-    const std::string parent_name =
-        shown_name(target.owner, slash == std::string::npos ? "" : target.name.substr(0, slash));
+    const std::string parent_name = shown_name(target, slash == std::string::npos ? "" : target.name.substr(0, slash));
     auto parent = co_await resolve_mailbox(s, parent_name);
     if (!is_admin(s)) require_right(parent, 'k');
   }
@@ -246,13 +278,18 @@ asio::awaitable<void> cmd_rename(Session& s, const std::string&, const Command& 
 static asio::awaitable<void> subscribe(Session& s, const std::string& wire, bool on) {
   std::string name = s.mailbox_name(wire);
   auto ref = co_await resolve_mailbox(s, name);
+  const auto account = s.account();
   if (!ref.own) {
-    // RFC 4314 §4: SUBSCRIBE needs "l". Subscriptions live in the owner's mailbox rows, so another
-    // user's mailbox is accepted without being remembered (docs/acl-quota.md).
+    // RFC 4314 §4: SUBSCRIBE needs "l" (we check that the mailbox exists for the user). The
+    // subscription is the subscriber's, kept under the name the subscriber sees.
     if (on) require_right(ref, 'l');
+    if (ref.name.empty()) throw No{"Not a mailbox", "NONEXISTENT"};
+    const std::string shown = shown_name(ref, ref.name);
+    co_await offload([&] {
+      s.services().with_store([&](store::MailStore& st) { st.set_foreign_subscribed(account, shown, on); });
+    });
     co_return;
   }
-  const auto account = s.account();
   co_await offload([&] {
     s.services().with_store([&](store::MailStore& st) { st.set_subscribed(account, name, on); });
   });

@@ -59,9 +59,9 @@ asio::awaitable<void> cmd_id(Session& s, const std::string&, const Command& c) {
 }
 
 asio::awaitable<void> cmd_namespace(Session& s, const std::string&, const Command&) {
-  // RFC 2342 §5: the personal namespace and other users' mailboxes under "Other Users/<address>/"
-  // (those shared with the user, RFC 4314); no shared namespace.
-  s.send("* NAMESPACE ((\"\" \"/\")) ((\"Other Users/\" \"/\")) NIL\r\n");
+  // RFC 2342 §5: the personal namespace, other users' mailboxes under "Other Users/<address>/"
+  // (those shared with the user, RFC 4314) and the public folders under "Shared Folders/".
+  s.send("* NAMESPACE ((\"\" \"/\")) ((\"Other Users/\" \"/\")) ((\"Shared Folders/\" \"/\"))\r\n");
   co_return;
 }
 

@@ -36,6 +36,7 @@ std::string quota_line(const std::string& root, const store::Quota& q) {
 asio::awaitable<std::optional<store::AccountId>> root_account(Session& s, const std::string& root) {
   if (root.empty() || str::iequals(root, s.user())) co_return s.account();
   if (!is_admin(s)) co_return std::nullopt;  // RFC 9208 §4.1.1: NO, "permission denied" / no such root
+  if (str::iequals(root, kSharedFolders)) co_return store::kPublicAccount;  // the public folders' root
   auto user = co_await offload([&] {
     return s.services().with_directory([&](directory::Directory& d) { return d.find_user(root); });
   });
@@ -65,9 +66,10 @@ asio::awaitable<void> cmd_getquotaroot(Session& s, const std::string&, const Com
   std::string line = "* QUOTAROOT ";
   s.append_mailbox(line, name);
   line += ' ';
-  protocol::append_astring(line, where.owner);
+  const std::string root = quota_root(where);
+  protocol::append_astring(line, root);
   s.send(line + "\r\n");
-  s.send(quota_line(where.owner, q));
+  s.send(quota_line(root, q));
 }
 
 asio::awaitable<void> cmd_setquota(Session& s, const std::string&, const Command& c) {

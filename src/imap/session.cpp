@@ -291,6 +291,8 @@ asio::awaitable<void> Session::handle(const protocol::RawCommand& raw) {
     throw;
   } catch (const store::NoSuchMailbox& e) {
     no = No{"Mailbox does not exist", "NONEXISTENT"};
+  } catch (const store::NoSuchAccount&) {
+    no = No{"Mailbox does not exist", "NONEXISTENT"};  // e.g. no public folder created yet
   } catch (const store::QuotaExceeded&) {
     no = No{"Quota exceeded", "OVERQUOTA"};  // RFC 9208 §4.3.1
   } catch (const store::MailboxExists& e) {

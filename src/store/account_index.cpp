@@ -86,6 +86,11 @@ CREATE TABLE acl (
 ) WITHOUT ROWID;
 CREATE INDEX acl_identifier ON acl(identifier);
 )sql"},
+    // Subscriptions to names outside the personal namespace ("Other Users/...", "Shared Folders/...",
+    // RFC 9051 §6.3.7): the user's own, kept as the names the user sees; they need not exist.
+    {5, R"sql(
+CREATE TABLE foreign_subscriptions (name TEXT PRIMARY KEY) WITHOUT ROWID;
+)sql"},
 };
 
 MailboxRow read_mailbox(sqlite::Statement& st) {

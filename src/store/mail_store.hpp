@@ -91,6 +91,11 @@ class MailStore {
 
   // --- additions beyond the session contract ---
   virtual void set_subscribed(AccountId, std::string_view mailbox, bool subscribed) = 0;  // throws NoSuchMailbox
+  // Subscriptions to names outside the account ("Other Users/<owner>/...", "Shared Folders/..."),
+  // kept with the subscriber as shown names; at most kMaxForeignSubscriptions (throws Error).
+  static constexpr std::size_t kMaxForeignSubscriptions = 1000;
+  virtual void set_foreign_subscribed(AccountId, std::string_view shown_name, bool subscribed) = 0;
+  virtual std::vector<std::string> foreign_subscriptions(AccountId) = 0;
   // UIDs expunged since `modseq` (exclusive), ascending, for QRESYNC VANISHED (RFC 7162 §3.2.10).
   virtual std::vector<std::uint32_t> expunged_since(AccountId, std::string_view mailbox, std::uint64_t modseq) = 0;
   // IMAP4rev1 \Recent (RFC 3501 §2.3.2): returns the UIDs recent to the caller's session and clears

@@ -11,6 +11,7 @@
 #include "common/fs.hpp"
 #include "common/log.hpp"
 #include "store/account_index.hpp"
+#include "store/acl.hpp"
 #include "store/flags.hpp"
 #include "store/mailbox_names.hpp"
 #include "store/sqlite_store_impl.hpp"
@@ -95,6 +96,7 @@ void SqliteStore::create_account(AccountId account) {
     auto created = sqlite::Database::open(layout_.index_path(account).string(), true);
     index::migrate(created);
   }
+  if (account == kPublicAccount) return;  // public folders: only those the admins create
   auto d = db(account);
   sqlite::Transaction tx(*d);
   for (const auto& m : kDefaultMailboxes)
@@ -140,12 +142,22 @@ void SqliteStore::create_mailbox(AccountId account, std::string_view name, std::
   if (index::find_mailbox(*d, canonical)) throw MailboxExists("mailbox '" + canonical + "' already exists");
   Changes changes;
   // RFC 9051 §6.3.4: create the superior names the new name needs.
-  for (const auto& sup : superiors(canonical)) {
+  // RFC 4314 §4 CREATE: a new mailbox SHOULD inherit the ACL of its nearest existing parent.
+  std::vector<AclEntry> inherited;
+  const auto sups = superiors(canonical);
+  for (auto it = sups.rbegin(); it != sups.rend(); ++it)
+    if (auto parent = index::find_mailbox(*d, *it)) {
+      inherited = acl::read(*d, parent->id);
+      break;
+    }
+  for (const auto& sup : sups) {
     if (index::find_mailbox(*d, sup)) continue;
-    index::insert_mailbox(*d, sup, "", false);
+    auto id = index::insert_mailbox(*d, sup, "", false);
+    for (const auto& e : inherited) acl::write(*d, id, e.identifier, e.rights);
     changes.push_back(mailbox_change(Change::Kind::MailboxCreated, account, sup));
   }
-  index::insert_mailbox(*d, canonical, use, false);
+  auto id = index::insert_mailbox(*d, canonical, use, false);
+  for (const auto& e : inherited) acl::write(*d, id, e.identifier, e.rights);
   changes.push_back(mailbox_change(Change::Kind::MailboxCreated, account, canonical));
   tx.commit();
   out.insert(out.end(), changes.begin(), changes.end());
@@ -334,6 +346,28 @@ void SqliteStore::set_subscribed(AccountId account, std::string_view mailbox, bo
   auto row = index::require_mailbox(*d, lookup_name(mailbox));
   d->prepare("UPDATE mailboxes SET subscribed = ? WHERE id = ?").bind(1, subscribed ? 1 : 0).bind(2, row.id).run();
   tx.commit();
+}
+
+void SqliteStore::set_foreign_subscribed(AccountId account, std::string_view name, bool subscribed) {
+  auto d = db(account);
+  sqlite::Transaction tx(*d);
+  if (!subscribed) {
+    d->prepare("DELETE FROM foreign_subscriptions WHERE name = ?").bind(1, name).run();
+  } else {
+    auto count = d->prepare("SELECT count(*) FROM foreign_subscriptions");
+    if (count.step() && count.int64(0) >= static_cast<std::int64_t>(kMaxForeignSubscriptions))
+      throw Error("too many subscriptions to other users' and public folders");
+    d->prepare("INSERT OR IGNORE INTO foreign_subscriptions(name) VALUES(?)").bind(1, name).run();
+  }
+  tx.commit();
+}
+
+std::vector<std::string> SqliteStore::foreign_subscriptions(AccountId account) {
+  auto d = db(account);
+  auto st = d->prepare("SELECT name FROM foreign_subscriptions ORDER BY name");
+  std::vector<std::string> out;
+  while (st.step()) out.push_back(st.text(0));
+  return out;
 }
 
 std::vector<std::uint32_t> SqliteStore::expunged_since(AccountId account, std::string_view mailbox,

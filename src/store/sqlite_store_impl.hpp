@@ -78,6 +78,8 @@ class SqliteStore final : public MailStore {
   std::vector<SharedMailbox> shared_mailboxes(AccountId owner, std::string_view identifier) override;
   FsckReport fsck(bool repair) override;
   void set_subscribed(AccountId, std::string_view mailbox, bool subscribed) override;
+  void set_foreign_subscribed(AccountId, std::string_view shown_name, bool subscribed) override;
+  std::vector<std::string> foreign_subscriptions(AccountId) override;
   std::vector<std::uint32_t> expunged_since(AccountId, std::string_view mailbox, std::uint64_t modseq) override;
   std::vector<std::uint32_t> claim_recent(AccountId, std::string_view mailbox) override;
 

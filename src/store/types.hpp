@@ -11,6 +11,11 @@ namespace postamt::store {
 
 using AccountId = std::int64_t;
 
+// The account that holds the public folders (the "Shared Folders" namespace, RFC 2342 §5): no user
+// owns it, directory ids start at 1, so it never clashes with a user's account. It has no default
+// mailboxes; rights on its mailboxes come from their ACLs only (RFC 4314), and [admin] users hold all.
+constexpr AccountId kPublicAccount = 0;
+
 // The hierarchy delimiter of mailbox names ("Archive/2024"), RFC 9051 §5.1.
 constexpr char kHierarchyDelimiter = '/';
 

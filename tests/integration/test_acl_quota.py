@@ -74,7 +74,7 @@ class AclTest(unittest.TestCase):
         self.assertIn("ACL", c.capabilities)
         self.assertIn("RIGHTS=TEXK", c.capabilities)  # imaplib upper-cases them
         typ, data = c.namespace()
-        self.assertEqual(data[0], b'(("" "/")) (("Other Users/" "/")) NIL')
+        self.assertEqual(data[0], b'(("" "/")) (("Other Users/" "/")) (("Shared Folders/" "/"))')
         c.logout()
 
     def test_shared_folder_readable_not_deletable(self):
@@ -187,6 +187,77 @@ class AclTest(unittest.TestCase):
         self.assertEqual(bob.select(box, readonly=True)[0], "OK")
         bob.logout()
 
+    def test_public_folders(self):
+        """ "Shared Folders" (RFC 2342 §5): the admin creates public folders; users see those whose
+        ACL gives them "l" (RFC 4314), with the rights the ACL gives; a child inherits the ACL."""
+        admin = self.client(ADMIN)
+        bob = self.client(BOB)
+        typ, data = bob.create('"Shared Folders/Mine"')  # top-level public folders are the admins'
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"[NOPERM]", data[0])
+        typ, data = admin.create('"Shared Folders/News"')
+        self.assertEqual(typ, "OK", data)
+        self.assertEqual(admin.create('"Shared Folders/Board"')[0], "OK")
+        self.assertEqual(admin.append('"Shared Folders/News"', None, None, message("news 1").encode())[0], "OK")
+        typ, data = bob.select('"Shared Folders/News"')
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"[NOPERM]", data[0])
+        self.assertEqual(admin.setacl('"Shared Folders/News"', "anyone", "lrs")[0], "OK")
+        self.assertEqual(admin.setacl('"Shared Folders/News"', BOB, "lrswik")[0], "OK")
+        typ, data = admin.getacl('"Shared Folders/News"')  # no owner entry: only the ACL
+        self.assertEqual(data[0], b'"Shared Folders/News" anyone lrs bob@example.test lrswikc')
+        typ, boxes = bob.list('""', '"Shared Folders/*"')
+        self.assertEqual(boxes, [b'(\\HasNoChildren) "/" "Shared Folders/News"'])
+        typ, data = bob.select('"Shared Folders/News"')
+        self.assertEqual(typ, "OK", data)
+        self.assertEqual(data[0], b"1")
+        self.assertEqual(bob.store("1", "+FLAGS", "(\\Deleted)")[0], "NO")  # no "t"
+        bob.close()
+        # "k" lets bob create below News; the child inherits News's ACL (RFC 4314 §4 CREATE).
+        typ, data = bob.create('"Shared Folders/News/Bob"')
+        self.assertEqual(typ, "OK", data)
+        typ, data = admin.getacl('"Shared Folders/News/Bob"')
+        self.assertEqual(data[0], b'"Shared Folders/News/Bob" anyone lrs bob@example.test lrswikc')
+        carol = self.client(CAROL)
+        typ, boxes = carol.list('""', '*')
+        names = b"\n".join(boxes)
+        self.assertIn(b'"Shared Folders/News"', names)
+        self.assertIn(b'"Shared Folders/News/Bob"', names)
+        self.assertNotIn(b"Board", names)
+        self.assertEqual(carol.append('"Shared Folders/News"', None, None, message("x").encode())[0], "NO")
+        typ, data = carol.myrights('"Shared Folders/News"')
+        self.assertEqual(data[0], b'"Shared Folders/News" lrs')
+        typ, data = carol.myrights('"Shared Folders/Board"')
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"[NOPERM]", data[0])
+        # The admin sees every public folder; the quota root of public folders is "Shared Folders".
+        typ, boxes = admin.list('""', '"Shared Folders/*"')
+        self.assertEqual(len(boxes), 3, boxes)
+        typ, data = admin.getquotaroot('"Shared Folders/News"')
+        self.assertIn(b'"Shared Folders/News" "Shared Folders"', data[0][0])
+        for c in (admin, bob, carol):
+            c.logout()
+
+    def test_subscriptions_to_other_users_folders_are_kept(self):
+        bob = self.client(BOB)
+        typ, data = bob.subscribe(SHARED)
+        self.assertEqual(typ, "OK", data)
+        typ, data = bob.subscribe(PRIVATE)  # no "l": refused like a missing mailbox
+        self.assertEqual(typ, "NO")
+        bob.logout()
+        bob = self.client(BOB)  # a new session: the subscription was remembered
+        typ, data = bob.lsub('""', '"Other Users/*"')
+        self.assertEqual(data, [b'() "/" "Other Users/demo@example.test/Shared"'])
+        typ, data = bob.list('""', '"Other Users/*"')
+        self.assertNotIn(b"Subscribed", b"".join(data))
+        typ, data = bob._simple_command("LIST", '(SUBSCRIBED)', '""', '"Other Users/*"')
+        self.assertEqual(typ, "OK", data)
+        self.assertIn(b'(\\HasNoChildren \\Subscribed) "/" "Other Users/demo@example.test/Shared"',
+                      bob.untagged_responses.pop("LIST", []))
+        self.assertEqual(bob.unsubscribe(SHARED)[0], "OK")
+        typ, data = bob.lsub('""', '"Other Users/*"')
+        self.assertEqual(data, [None])
+        bob.logout()
 
     def test_acl_cli(self):
         def acl(*args):

@@ -164,7 +164,7 @@ class ImapTest(unittest.TestCase):
         untagged, _ = r.cmd("b", 'ID ("name" "test")')
         self.assertTrue(untagged[0].startswith(b'* ID ("name" "postamt"'))
         untagged, _ = r.cmd("c", "NAMESPACE")
-        self.assertEqual(untagged, [b'* NAMESPACE (("" "/")) (("Other Users/" "/")) NIL'])  # RFC 2342, docs/acl-quota.md
+        self.assertEqual(untagged, [b'* NAMESPACE (("" "/")) (("Other Users/" "/")) (("Shared Folders/" "/"))'])  # RFC 2342, docs/acl-quota.md
 
     # --- mailboxes ---------------------------------------------------------------------------
 

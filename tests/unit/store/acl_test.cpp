@@ -69,3 +69,50 @@ TEST_F(StoreTest, AclEntriesRightsAndShares) {
 
 }  // namespace
 }  // namespace postamt::store::testing
+
+namespace postamt::store::testing {
+namespace {
+
+// RFC 4314 §4 CREATE: a new mailbox (and the superior names created with it) inherits the ACL of the
+// nearest existing parent; a top-level mailbox starts with none.
+TEST_F(StoreTest, CreateInheritsTheNearestParentsAcl) {
+  store_->create_account(1);
+  Changes ch;
+  store_->create_mailbox(1, "Team", "", ch);
+  store_->set_acl(1, "Team", "b@example.test", "lrk");
+  store_->set_acl(1, "Team", "anyone", "l");
+  store_->create_mailbox(1, "Team/A/B", "", ch);
+  for (const char* name : {"Team/A", "Team/A/B"}) {
+    auto entries = store_->acl(1, name);
+    ASSERT_EQ(entries.size(), 2u) << name;
+    EXPECT_EQ(entries[0].identifier, "anyone");
+    EXPECT_EQ(entries[1].rights, "lrk");
+  }
+  store_->create_mailbox(1, "Other", "", ch);
+  EXPECT_TRUE(store_->acl(1, "Other").empty());
+  // Changing the parent later does not touch its children's own ACLs.
+  store_->set_acl(1, "Team", "b@example.test", "");
+  EXPECT_EQ(store_->rights(1, "Team/A", "b@example.test"), std::optional<std::string>("lrk"));
+}
+
+// The public folders' account has no default mailboxes; subscriptions to foreign names are kept
+// with the subscriber, bounded.
+TEST_F(StoreTest, PublicAccountAndForeignSubscriptions) {
+  store_->create_account(kPublicAccount);
+  EXPECT_TRUE(store_->list_mailboxes(kPublicAccount).empty());
+  store_->create_account(1);
+  EXPECT_TRUE(store_->foreign_subscriptions(1).empty());
+  store_->set_foreign_subscribed(1, "Shared Folders/News", true);
+  store_->set_foreign_subscribed(1, "Other Users/a@example.test/X", true);
+  store_->set_foreign_subscribed(1, "Shared Folders/News", true);
+  EXPECT_EQ(store_->foreign_subscriptions(1),
+            (std::vector<std::string>{"Other Users/a@example.test/X", "Shared Folders/News"}));
+  store_->set_foreign_subscribed(1, "Shared Folders/News", false);
+  EXPECT_EQ(store_->foreign_subscriptions(1).size(), 1u);
+  for (std::size_t i = 1; i < MailStore::kMaxForeignSubscriptions; ++i)
+    store_->set_foreign_subscribed(1, "Shared Folders/n" + std::to_string(i), true);
+  EXPECT_THROW(store_->set_foreign_subscribed(1, "Shared Folders/one-too-many", true), Error);
+}
+
+}  // namespace
+}  // namespace postamt::store::testing
