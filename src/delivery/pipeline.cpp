@@ -158,11 +158,21 @@ Prepared Pipeline::resolve(const Request& request, std::string_view raw) {
       rr.reason = "no local mailbox for this address";
       continue;
     }
+    // "user+folder@" addressed to the user itself (not through an alias) may go into the folder.
+    std::string detail;
+    if (!request.mailbox && resolution.users.size() == 1 && !forwarded) {
+      detail = recipient_detail(rcpt, options_.recipient_delimiter);
+      auto at = rcpt.rfind('@');
+      auto base = rcpt.substr(0, rcpt.find(options_.recipient_delimiter)) +
+                  (at == std::string::npos ? "" : rcpt.substr(at));
+      if (!str::iequals(base, resolution.users.front().address)) detail.clear();
+    }
     for (const auto& user : resolution.users) {
       auto [it, inserted] = recipients_of_account.try_emplace(user.id);
       if (inserted) {
         targets.push_back({user.id, mailbox, {}});
         prepared.address_of_account[user.id] = user.address;
+        if (!detail.empty()) prepared.detail_of_account[user.id] = detail;
       }
       it->second.push_back(index);
     }
@@ -177,6 +187,16 @@ Prepared Pipeline::resolve(const Request& request, std::string_view raw) {
 
 void Pipeline::filter(Prepared& prepared) {
   if (prepared.message.empty() || prepared.parsed.fatal) return;
+  // RFC 4314 "p": user+folder@ files into the folder only when anyone may post there (as Cyrus).
+  for (auto& t : prepared.targets) {
+    auto d = prepared.detail_of_account.find(t.account);
+    if (d == prepared.detail_of_account.end()) continue;
+    try {
+      if (auto folder = detail_mailbox(store_, t.account, d->second)) t.mailbox = *folder;
+    } catch (const std::exception& e) {
+      log::warn("detail_mailbox_failed", {{"account", t.account}, {"error", e.what()}});
+    }
+  }
   if (!options_.data_dir.empty()) run_sieve(prepared);
   if (prepared.targets.empty()) return;
   prepared.meta.envelope = mime::envelope(prepared.message, prepared.parsed);
@@ -185,21 +205,30 @@ void Pipeline::filter(Prepared& prepared) {
 
 void Pipeline::complete(Prepared& p, const std::vector<store::Stored>& stored) {
   p.result.size = p.message.size();
+  std::vector<std::size_t> delivered;  // a recipient with any stored copy is delivered
   for (const auto& s : stored) {
-    auto it = p.recipients_of_account.find(s.account);
-    if (it == p.recipients_of_account.end()) continue;
-    for (size_t i : it->second) {
-      auto& rr = p.result.recipients[i];
-      if (!s.over_quota.empty()) {
-        // The store kept none of this account's copies (RFC 9208 §3.1: a hard limit).
-        rr.status = p.over_quota_permanent ? Status::OverQuotaPermanent : Status::OverQuota;
-        rr.reason = "mailbox full (" + s.over_quota + " quota)";
-        continue;
+    std::vector<store::AccountId> owners;
+    if (p.recipients_of_account.count(s.account)) owners.push_back(s.account);
+    if (auto f = p.filed_for.find({s.account, s.mailbox}); f != p.filed_for.end())
+      owners.insert(owners.end(), f->second.begin(), f->second.end());
+    for (auto owner : owners) {
+      auto it = p.recipients_of_account.find(owner);
+      if (it == p.recipients_of_account.end()) continue;
+      for (size_t i : it->second) {
+        auto& rr = p.result.recipients[i];
+        if (!s.over_quota.empty()) {
+          // The store kept none of this account's copies (RFC 9208 §3.1: a hard limit).
+          if (std::find(delivered.begin(), delivered.end(), i) != delivered.end()) continue;
+          rr.status = p.over_quota_permanent ? Status::OverQuotaPermanent : Status::OverQuota;
+          rr.reason = "mailbox full (" + s.over_quota + " quota)";
+          continue;
+        }
+        delivered.push_back(i);
+        rr.status = Status::Delivered;
+        rr.reason.clear();
+        rr.mailbox = s.mailbox;
+        rr.uid = s.uid;
       }
-      rr.status = Status::Delivered;
-      rr.reason.clear();
-      rr.mailbox = s.mailbox;
-      rr.uid = s.uid;
     }
   }
 }
@@ -214,14 +243,23 @@ void Pipeline::fail(Prepared& p, const std::string& error) {
 // a discarded, redirected or rejected copy is delivered to no mailbox (RFC 5228 §4.2-4.3, RFC 5429).
 void Pipeline::run_sieve(Prepared& p) {
   const std::int64_t now = now_s();
+  FindAccount find_account = options_.find_account;
+  if (!find_account)
+    find_account = [this](std::string_view address) -> std::optional<store::AccountId> {
+      auto u = directory_.find_user(address);
+      return u ? std::optional<store::AccountId>(u->id) : std::nullopt;
+    };
   std::vector<store::Target> targets;
   std::vector<std::pair<std::vector<std::size_t>, sieve::Action>> rejections;
   for (const auto& t : p.targets) {
     const auto indexes = p.recipients_of_account[t.account];
     const std::string& user = p.address_of_account[t.account];
     SieveEnvelope envelope{p.envelope_from, p.result.recipients[indexes.front()].recipient, user};
+    ForeignTarget foreign = [&](std::string_view name) {
+      return foreign_target(store_, find_account, t.account, user, name);
+    };
     auto o = run_active_sieve(options_.data_dir, store_, t.account, p.message, p.parsed, envelope, t.mailbox, now,
-                              options_.sieve);
+                              options_.sieve, foreign);
     if (!o) {
       targets.push_back(t);
       continue;
@@ -292,6 +330,8 @@ void Pipeline::run_sieve(Prepared& p) {
       p.recipients_of_account.erase(t.account);
       continue;
     }
+    for (const auto& x : d.targets)
+      if (x.account != t.account) p.filed_for[{x.account, x.mailbox}].push_back(t.account);
     targets.insert(targets.end(), d.targets.begin(), d.targets.end());
   }
   p.targets = std::move(targets);

@@ -16,6 +16,7 @@
 
 #include "common/config.hpp"
 #include "delivery/outgoing.hpp"
+#include "delivery/posting_rights.hpp"
 #include "mime/message.hpp"
 #include "sieve/sieve.hpp"
 #include "store/types.hpp"
@@ -38,6 +39,9 @@ struct Options {
   std::string hostname = "localhost";  // Message-IDs and Reporting-MTA of the mail delivery makes
   config::SieveConfig sieve;           // [sieve]: scanner headers for spamtest/virustest (RFC 5235)
   Enqueue enqueue;  // the outbound queue; empty = none (redirect keeps, no vacation or notices)
+  // Looks up "Other Users/<address>" owners for Sieve fileinto while the directory is not locked for
+  // the pipeline (Services locks it per call); empty = use the pipeline's directory directly.
+  FindAccount find_account;
 };
 
 // How a Sieve reject/ereject may be answered (RFC 5429 §2.1.1, §2.1.2, §2.2).
@@ -108,6 +112,10 @@ struct Prepared {
   std::vector<store::Target> targets;  // one per account before Sieve, then the scripts' targets
   std::map<store::AccountId, std::vector<std::size_t>> recipients_of_account;  // awaiting the store
   std::map<store::AccountId, std::string> address_of_account;                  // the user's address
+  std::map<store::AccountId, std::string> detail_of_account;  // "folder" of user+folder@ (posting_rights.hpp)
+  // Copies a Sieve script filed into another account's folder: (account, mailbox) → the accounts
+  // whose recipients they belong to (complete() settles those recipients by them).
+  std::map<std::pair<store::AccountId, std::string>, std::vector<store::AccountId>> filed_for;
   std::vector<FollowUp> follow_ups;
 };
 

@@ -6,6 +6,7 @@
 #include "delivery/spam_scores.hpp"
 #include "sieve/sieve.hpp"
 #include "store/mail_store.hpp"
+#include "store/mailbox_names.hpp"
 #include "store/sieve_scripts.hpp"
 #include "store/sieve_tracking.hpp"
 
@@ -15,8 +16,8 @@ namespace {
 class StoreEnvironment : public sieve::RuntimeEnvironment {
  public:
   StoreEnvironment(const std::filesystem::path& data_dir, store::MailStore& store, store::AccountId account,
-                   std::int64_t now)
-      : data_dir_(data_dir), store_(store), account_(account), now_(now) {}
+                   std::int64_t now, const ForeignTarget& foreign)
+      : data_dir_(data_dir), store_(store), account_(account), now_(now), foreign_(foreign) {}
 
   bool duplicate_seen(std::string_view id, std::uint64_t seconds) override {
     auto* t = tracking();
@@ -26,7 +27,11 @@ class StoreEnvironment : public sieve::RuntimeEnvironment {
     auto* t = tracking();
     return t && guarded([&] { return t->vacation_sent(sender, handle, seconds, now_); });
   }
-  bool mailbox_exists(std::string_view mailbox) override { return store_.mailbox(account_, mailbox).has_value(); }
+  // RFC 5490 §3.1: true only where fileinto could deliver (another user's folder needs the right).
+  bool mailbox_exists(std::string_view mailbox) override {
+    if (store::foreign_name(mailbox)) return foreign_ && foreign_(mailbox).has_value();
+    return store_.mailbox(account_, mailbox).has_value();
+  }
 
  private:
   // Tracking that cannot be read counts as "not seen" (a reply too many beats a lost message).
@@ -55,6 +60,7 @@ class StoreEnvironment : public sieve::RuntimeEnvironment {
   store::MailStore& store_;
   store::AccountId account_;
   std::int64_t now_;
+  const ForeignTarget& foreign_;
   std::optional<store::SieveTracking> tracking_;
   bool failed_ = false;
 };
@@ -71,7 +77,7 @@ std::optional<SieveOutcome> run_active_sieve(const std::filesystem::path& data_d
                                              store::AccountId account, std::string_view message,
                                              const mime::Message& parsed, const SieveEnvelope& envelope,
                                              const std::string& default_mailbox, std::int64_t now,
-                                             const config::SieveConfig& scanners) {
+                                             const config::SieveConfig& scanners, const ForeignTarget& foreign) {
   std::optional<std::string> source;
   try {
     source = store::SieveScripts(data_dir, account).active_source();
@@ -98,7 +104,7 @@ std::optional<SieveOutcome> run_active_sieve(const std::filesystem::path& data_d
     ctx.spamtest_percent = std::move(values.spamtest_percent);
     ctx.virustest_value = std::move(values.virustest);
   }
-  StoreEnvironment env(data_dir, store, account, now);
+  StoreEnvironment env(data_dir, store, account, now, foreign);
   sieve::Result result;
   try {
     result = sieve::execute(*script, ctx, env);
@@ -109,7 +115,7 @@ std::optional<SieveOutcome> run_active_sieve(const std::filesystem::path& data_d
   for (const auto& e : result.errors) log::warn("sieve_runtime_error", {{"account", account}, {"error", e}});
   auto exists = [&](std::string_view m) { return env.mailbox_exists(m); };
   SieveOutcome out;
-  out.disposition = sieve_targets(result.actions, account, default_mailbox, exists);
+  out.disposition = sieve_targets(result.actions, account, default_mailbox, exists, foreign);
   out.duplicate_ids = std::move(result.duplicate_ids);
   if (result.headers_edited) out.edited = sieve::apply_header_edits(message, parsed, result);
   return out;

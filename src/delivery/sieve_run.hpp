@@ -37,11 +37,13 @@ struct SieveOutcome {
 // No active script → nullopt (the caller keeps its default target). A script that fails to compile
 // or run, or any storage error, yields keep into default_mailbox and an `event=sieve_error` log line.
 // `scanners`: where spamtest/virustest read the scanners' verdicts (RFC 5235; spam_scores.hpp).
+// `foreign`: fileinto and mailboxexists for other users' and public folders (posting_rights.hpp).
 std::optional<SieveOutcome> run_active_sieve(const std::filesystem::path& data_dir, store::MailStore& store,
                                              store::AccountId account, std::string_view message,
                                              const mime::Message& parsed, const SieveEnvelope& envelope,
                                              const std::string& default_mailbox, std::int64_t now,
-                                             const config::SieveConfig& scanners = {});
+                                             const config::SieveConfig& scanners = {},
+                                             const ForeignTarget& foreign = {});
 
 // After a successful delivery: records the duplicate ids and, when a vacation reply was sent, the
 // reply to `vacation_sender` for `vacation_handle` (RFC 5230 §4.2). Errors are logged, not thrown.

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/strings.hpp"
+#include "store/mailbox_names.hpp"
 
 namespace postamt::delivery {
 namespace {
@@ -34,19 +35,28 @@ std::string created_mailbox_name(std::string_view name) {
 }
 
 SieveDisposition sieve_targets(const std::vector<sieve::Action>& actions, store::AccountId account,
-                               const std::string& default_mailbox, const MailboxExists& exists) {
+                               const std::string& default_mailbox, const MailboxExists& exists,
+                               const ForeignTarget& foreign) {
   SieveDisposition out;
-  auto add = [&](std::string mailbox, const std::vector<std::string>& flags) {
+  auto add_to = [&](store::AccountId where, std::string mailbox, const std::vector<std::string>& flags) {
     for (const auto& t : out.targets)
-      if (t.mailbox == mailbox) return;
-    out.targets.push_back({account, std::move(mailbox), flags});
+      if (t.account == where && t.mailbox == mailbox) return;
+    out.targets.push_back({where, std::move(mailbox), flags});
   };
+  auto add = [&](std::string mailbox, const std::vector<std::string>& flags) { add_to(account, std::move(mailbox), flags); };
   for (const auto& a : actions) {
     switch (a.kind) {
       case sieve::Action::Kind::Keep:
         add(default_mailbox, a.flags);
         break;
       case sieve::Action::Kind::FileInto: {
+        if (store::foreign_name(a.mailbox)) {
+          // RFC 4314 "p": another user's or a public folder, only with the right to post there.
+          auto target = foreign ? foreign(a.mailbox) : std::nullopt;
+          if (target) add_to(target->account, std::move(target->mailbox), a.flags);
+          else add("INBOX", a.flags);
+          break;
+        }
         std::string mailbox = map_fileinto_mailbox(a.mailbox, exists);
         // RFC 5490 §3.2: :create makes a missing mailbox instead of falling back to INBOX.
         if (a.create && str::iequals(mailbox, "INBOX") && !str::iequals(a.mailbox, "INBOX")) {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "delivery/posting_rights.hpp"
 #include "sieve/sieve.hpp"
 #include "store/types.hpp"
 
@@ -34,8 +35,10 @@ struct SieveDisposition {
 };
 
 // One target per distinct mailbox (RFC 5228 §4.2: filing twice into one mailbox stores one copy); the
-// first action's flags win.
+// first action's flags win. A fileinto naming another user's or a public folder ("Other Users/...",
+// "Shared Folders/...") files there when `foreign` allows it, else into INBOX; it never creates one.
 SieveDisposition sieve_targets(const std::vector<sieve::Action>& actions, store::AccountId account,
-                               const std::string& default_mailbox, const MailboxExists& exists);
+                               const std::string& default_mailbox, const MailboxExists& exists,
+                               const ForeignTarget& foreign = {});
 
 }  // namespace postamt::delivery

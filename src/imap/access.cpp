@@ -30,15 +30,8 @@ std::string quota_root(const MailboxRef& ref) { return ref.public_folder ? std::
 
 namespace {
 
-bool in_namespace(const std::string& name, std::string_view prefix) {
-  return name.size() >= prefix.size() && name.compare(0, prefix.size(), prefix) == 0 &&
-         (name.size() == prefix.size() || name[prefix.size()] == store::kHierarchyDelimiter);
-}
-
-// "Shared Folders[/<mailbox>]": rights from the public folder's ACL; admins hold all of them.
-asio::awaitable<MailboxRef> resolve_public(Session& s, const std::string& name) {
-  MailboxRef ref{store::kPublicAccount, "", "", "", false, true, true};
-  if (name.size() > kSharedFolders.size()) ref.name = name.substr(kSharedFolders.size() + 1);
+asio::awaitable<MailboxRef> resolve_public(Session& s, std::string inner_name) {
+  MailboxRef ref{store::kPublicAccount, "", std::move(inner_name), "", false, true, true};
   if (is_admin(s)) {
     ref.rights = std::string(store::kAllRights);
     co_return ref;
@@ -61,13 +54,12 @@ asio::awaitable<MailboxRef> resolve_public(Session& s, const std::string& name) 
 }  // namespace
 
 asio::awaitable<MailboxRef> resolve_mailbox(Session& s, const std::string& name) {
-  if (in_namespace(name, kSharedFolders)) co_return co_await resolve_public(s, name);
-  if (!in_namespace(name, kOtherUsers))
+  auto foreign = store::foreign_name(name);
+  if (!foreign)
     co_return MailboxRef{s.account(), s.user(), name, std::string(store::kAllRights), true, false, true};
+  if (foreign->public_folder) co_return co_await resolve_public(s, std::move(foreign->inner));
   // "Other Users/<owner>[/<mailbox>]"
-  std::string rest = name.size() > kOtherUsers.size() ? name.substr(kOtherUsers.size() + 1) : std::string();
-  auto slash = rest.find(store::kHierarchyDelimiter);
-  std::string owner = rest.substr(0, slash), inner = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  const std::string owner = std::move(foreign->owner), inner = std::move(foreign->inner);
   MailboxRef ref{-1, owner, inner, "", false, false, false};
   if (owner.empty() || owner.size() > 320) co_return ref;
   const bool admin = is_admin(s);

@@ -7,13 +7,14 @@
 #include <string_view>
 
 #include "imap/session.hpp"
+#include "store/mailbox_names.hpp"
 
 namespace postamt::imap {
 
 // RFC 2342 §5 "Other Users' Namespace" prefix (followed by the hierarchy delimiter).
-inline constexpr std::string_view kOtherUsers = "Other Users";
+inline constexpr std::string_view kOtherUsers = store::kOtherUsersNamespace;
 // RFC 2342 §5 "Shared Namespace" prefix: the public folders, owned by no user.
-inline constexpr std::string_view kSharedFolders = "Shared Folders";
+inline constexpr std::string_view kSharedFolders = store::kSharedFoldersNamespace;
 
 // A mailbox name as the session wrote it, resolved to its owner's account.
 struct MailboxRef {

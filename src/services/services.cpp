@@ -83,6 +83,10 @@ delivery::Result Services::deliver(const delivery::Request& request, std::string
   options.over_quota_permanent = config_.quota.permanent;
   options.sieve = config_.sieve;
   if (queue::shared_store()) options.enqueue = enqueue_outgoing;
+  options.find_account = [this](std::string_view address) -> std::optional<store::AccountId> {
+    auto u = with_directory([&](directory::Directory& d) { return d.find_user(address); });
+    return u ? std::optional<store::AccountId>(u->id) : std::nullopt;
+  };
   delivery::Pipeline pipeline(*directory_, *store_, options);
   // Only recipient resolution needs the directory lock; Sieve runs after it is released (scripts
   // read the store and their tracking, never the directory) and before the group-committed write.

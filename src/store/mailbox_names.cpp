@@ -50,4 +50,24 @@ std::string valid_special_use(std::string_view attribute) {
   throw Error("unknown special-use attribute '" + std::string(attribute) + "'");
 }
 
+namespace {
+bool in_namespace(std::string_view name, std::string_view prefix) {
+  return name.size() >= prefix.size() && name.compare(0, prefix.size(), prefix) == 0 &&
+         (name.size() == prefix.size() || name[prefix.size()] == kHierarchyDelimiter);
+}
+std::string_view after_prefix(std::string_view name, std::string_view prefix) {
+  return name.size() > prefix.size() ? name.substr(prefix.size() + 1) : std::string_view();
+}
+}  // namespace
+
+std::optional<ForeignName> foreign_name(std::string_view name) {
+  if (in_namespace(name, kSharedFoldersNamespace))
+    return ForeignName{true, "", std::string(after_prefix(name, kSharedFoldersNamespace))};
+  if (!in_namespace(name, kOtherUsersNamespace)) return std::nullopt;
+  std::string_view rest = after_prefix(name, kOtherUsersNamespace);
+  auto slash = rest.find(kHierarchyDelimiter);
+  if (slash == std::string_view::npos) return ForeignName{false, std::string(rest), ""};
+  return ForeignName{false, std::string(rest.substr(0, slash)), std::string(rest.substr(slash + 1))};
+}
+
 }  // namespace postamt::store

@@ -206,7 +206,7 @@ class AclTest(unittest.TestCase):
         self.assertEqual(admin.setacl('"Shared Folders/News"', BOB, "lrswik")[0], "OK")
         typ, data = admin.getacl('"Shared Folders/News"')  # no owner entry: only the ACL
         self.assertEqual(data[0], b'"Shared Folders/News" anyone lrs bob@example.test lrswikc')
-        typ, boxes = bob.list('""', '"Shared Folders/*"')
+        typ, boxes = bob.list('""', '"Shared Folders/N*"')
         self.assertEqual(boxes, [b'(\\HasNoChildren) "/" "Shared Folders/News"'])
         typ, data = bob.select('"Shared Folders/News"')
         self.assertEqual(typ, "OK", data)
@@ -232,7 +232,8 @@ class AclTest(unittest.TestCase):
         self.assertIn(b"[NOPERM]", data[0])
         # The admin sees every public folder; the quota root of public folders is "Shared Folders".
         typ, boxes = admin.list('""', '"Shared Folders/*"')
-        self.assertEqual(len(boxes), 3, boxes)
+        self.assertIn(b'(\\HasNoChildren) "/" "Shared Folders/Board"', boxes)
+        self.assertIn(b'(\\HasChildren) "/" "Shared Folders/News"', boxes)
         typ, data = admin.getquotaroot('"Shared Folders/News"')
         self.assertIn(b'"Shared Folders/News" "Shared Folders"', data[0][0])
         for c in (admin, bob, carol):
@@ -258,6 +259,59 @@ class AclTest(unittest.TestCase):
         typ, data = bob.lsub('""', '"Other Users/*"')
         self.assertEqual(data, [None])
         bob.logout()
+
+    def count(self, client, box):
+        typ, data = client.status(box, "(MESSAGES)")
+        self.assertEqual(typ, "OK", data)
+        return int(re.search(rb"MESSAGES (\d+)", data[0]).group(1))
+
+    def test_delivery_needs_the_post_right(self):
+        """RFC 4314 "p": LMTP user+folder@ files into the folder only when anyone may post there (else
+        INBOX); Sieve fileinto into another user's or a public folder needs "p" or "i" there."""
+        demo = self.client(DEMO)
+        self.assertEqual(demo.create("Lists")[0], "OK")
+        lmtp = smtplib.LMTP("127.0.0.1", self.server.port("lmtp"))
+        def send(to, subject):
+            refused = lmtp.sendmail("alice@example.org", [to], message(subject, to=to).encode())
+            self.assertEqual(refused, {})
+        inbox, lists = self.count(demo, "INBOX"), self.count(demo, "Lists")
+        send("demo+Lists@example.test", "plus without p")
+        self.assertEqual((self.count(demo, "INBOX"), self.count(demo, "Lists")), (inbox + 1, lists))
+        self.assertEqual(demo.setacl("Lists", "anyone", "p")[0], "OK")
+        send("demo+Lists@example.test", "plus with p")
+        send("demo+Nowhere@example.test", "plus to a missing folder")
+        self.assertEqual((self.count(demo, "INBOX"), self.count(demo, "Lists")), (inbox + 2, lists + 1))
+        lmtp.quit()
+
+        # bob's script files into demo's folder and a public one; only with the rights it works.
+        admin = self.client(ADMIN)
+        self.assertEqual(admin.create('"Shared Folders/Inbound"')[0], "OK")
+        self.assertEqual(demo.create("Drop")[0], "OK")
+        script = ('require "fileinto";\r\n'
+                  'if header :contains "subject" "to-demo" { fileinto "Other Users/demo@example.test/Drop"; stop; }\r\n'
+                  'if header :contains "subject" "to-public" { fileinto "Shared Folders/Inbound"; stop; }\r\n')
+        self.assertEqual(self.server.cli("sieve", "put", "--user", BOB, "main", input=script).returncode, 0)
+        self.assertEqual(self.server.cli("sieve", "activate", "--user", BOB, "main").returncode, 0)
+        bob = self.client(BOB)
+        s = smtplib.SMTP("127.0.0.1", self.server.port("smtp"), timeout=30)
+        def to_bob(subject):
+            self.assertEqual(s.sendmail("alice@example.org", [BOB], message(subject, to=BOB).encode()), {})
+        bob_inbox = self.count(bob, "INBOX")
+        to_bob("to-demo 1")
+        to_bob("to-public 1")
+        self.assertEqual(self.count(bob, "INBOX"), bob_inbox + 2)  # no right: INBOX, nothing lost
+        self.assertEqual(self.count(demo, "Drop"), 0)
+        self.assertEqual(demo.setacl("Drop", BOB, "p")[0], "OK")
+        self.assertEqual(admin.setacl('"Shared Folders/Inbound"', BOB, "lri")[0], "OK")
+        to_bob("to-demo 2")
+        to_bob("to-public 2")
+        s.quit()
+        self.assertEqual(self.count(bob, "INBOX"), bob_inbox + 2)
+        self.assertEqual(self.count(demo, "Drop"), 1)
+        self.assertEqual(self.count(admin, '"Shared Folders/Inbound"'), 1)
+        self.assertEqual(self.server.cli("sieve", "deactivate", "--user", BOB).returncode, 0)
+        for c in (demo, admin, bob):
+            c.logout()
 
     def test_acl_cli(self):
         def acl(*args):

@@ -1,5 +1,6 @@
 // The inbound pipeline against a real directory and store in a temporary data directory.
 #include "delivery/pipeline.hpp"
+#include "delivery/sieve_targets.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -103,6 +104,57 @@ TEST_F(PipelineTest, MailboxChoiceFallsBackToInbox) {
   opts.default_mailbox = "Missing";
   deliver({"anna@example.test"}, kMessage, opts);
   EXPECT_EQ(count(0, "INBOX"), 1u);
+}
+
+}  // namespace
+}  // namespace postamt::delivery
+
+namespace postamt::delivery {
+namespace {
+
+// RFC 4314 "p" (posting_rights.hpp): user+folder@ files into the folder only with anyone's "p", never
+// through an alias, never when the request names a mailbox; the detail itself is parsed plainly.
+TEST(RecipientDetail, SplitsAtTheFirstDelimiterOfTheLocalPart) {
+  EXPECT_EQ(recipient_detail("anna+lists@example.test", '+'), "lists");
+  EXPECT_EQ(recipient_detail("anna+a+b@example.test", '+'), "a+b");
+  EXPECT_EQ(recipient_detail("anna@exa+mple.test", '+'), "");
+  EXPECT_EQ(recipient_detail("anna+lists@example.test", '\0'), "");
+  EXPECT_EQ(recipient_detail("anna@example.test", '+'), "");
+}
+
+TEST_F(PipelineTest, DetailFolderNeedsAnyonesPostRight) {
+  store::Changes ch;
+  store_->create_mailbox(ids_[0], "Lists", "", ch);
+  Options opts;
+  auto r = deliver({"anna+Lists@example.test"}, kMessage, opts);
+  EXPECT_EQ(r.recipients[0].status, Status::Delivered) << r.recipients[0].reason;
+  EXPECT_EQ(r.recipients[0].mailbox, "INBOX");
+  store_->set_acl(ids_[0], "Lists", "bert@example.test", "p");  // a user's "p" is not anyone's
+  EXPECT_EQ(deliver({"anna+Lists@example.test"}, kMessage, opts).recipients[0].mailbox, "INBOX");
+  store_->set_acl(ids_[0], "Lists", "anyone", "p");
+  EXPECT_EQ(deliver({"anna+Lists@example.test"}, kMessage, opts).recipients[0].mailbox, "Lists");
+  EXPECT_EQ(deliver({"anna+lists@example.test"}, kMessage, opts).recipients[0].mailbox, "INBOX");  // names are exact
+  EXPECT_EQ(deliver({"anna+Nowhere@example.test"}, kMessage, opts).recipients[0].mailbox, "INBOX");
+  EXPECT_EQ(deliver({"team+Lists@example.test"}, kMessage, opts).recipients[0].mailbox, "INBOX");  // an alias
+  EXPECT_EQ(count(0, "Lists"), 1u);
+}
+
+TEST(SieveTargets, ForeignFileintoNeedsTheCallbacksTarget) {
+  sieve::Action a;
+  a.kind = sieve::Action::Kind::FileInto;
+  a.mailbox = "Other Users/b@example.test/Drop";
+  auto exists = [](std::string_view) { return true; };
+  auto none = sieve_targets({a}, 1, "INBOX", exists);
+  ASSERT_EQ(none.targets.size(), 1u);
+  EXPECT_EQ(none.targets[0].account, 1);
+  EXPECT_EQ(none.targets[0].mailbox, "INBOX");
+  a.create = true;  // :create never makes a personal "Other Users/..." mailbox
+  EXPECT_TRUE(sieve_targets({a}, 1, "INBOX", exists).create.empty());
+  ForeignTarget allow = [](std::string_view) { return std::optional<store::Target>(store::Target{7, "Drop", {}}); };
+  auto filed = sieve_targets({a}, 1, "INBOX", exists, allow);
+  ASSERT_EQ(filed.targets.size(), 1u);
+  EXPECT_EQ(filed.targets[0].account, 7);
+  EXPECT_EQ(filed.targets[0].mailbox, "Drop");
 }
 
 }  // namespace
