@@ -27,14 +27,18 @@ int cmd_acl(const Argv& argv) {
     throw UsageError(sub == "get"   ? "usage: acl get USER MAILBOX"
                      : sub == "set" ? "usage: acl set USER MAILBOX IDENTIFIER RIGHTS"
                                     : "usage: acl delete USER MAILBOX IDENTIFIER");
-  std::string rights;
+  std::optional<store::acl::RightsChange> change;
   if (sub == "set") {
     // RFC 4314 §3.1: +/- modify, otherwise replace; an unknown right is an error.
     std::string_view text = pos[4];
-    if (!text.empty() && (text.front() == '+' || text.front() == '-')) text.remove_prefix(1);
+    change.emplace();
+    if (!text.empty() && (text.front() == '+' || text.front() == '-')) {
+      change->mode = text.front();
+      text.remove_prefix(1);
+    }
     auto parsed = store::acl::parse_rights(text);
     if (!parsed) throw UsageError("unknown right in '" + pos[4] + "' (rights are lrswipkxtea, c and d)");
-    rights = *parsed;
+    change->rights = *parsed;
   }
   auto cfg = load_config_or_report(args.required("-c"), "acl");
   if (!cfg) return EX_CONFIG;
@@ -56,26 +60,12 @@ int cmd_acl(const Argv& argv) {
       }
       identifier = who->address;
     }
-    if (identifier == owner->address) {
-      std::fprintf(stderr, "postamt acl: the owner always has every right\n");
-      return EX_USAGE;
-    }
   }
   auto store = store::open_sqlite_store(cfg->data_dir);
   try {
-    if (sub != "get") {
-      std::string current;
-      for (const auto& e : store->acl(owner->id, pos[2]))
-        if (e.identifier == identifier) current = e.rights;
-      const char mode = pos.size() == 5 && !pos[4].empty() ? pos[4].front() : 0;
-      std::string next = sub == "delete" ? ""
-                         : mode == '+'   ? store::acl::unite(current, rights)
-                         : mode == '-'   ? store::acl::remove(current, rights)
-                                         : rights;
-      store->set_acl(owner->id, pos[2], identifier, next);
-    }
-    std::printf("%s %s\n", owner->address.c_str(), store::acl::with_virtual(store::kAllRights).c_str());
-    for (const auto& e : store->acl(owner->id, pos[2]))
+    if (sub != "get")
+      store::acl::change(*store, owner->id, pos[2], identifier, identifier == owner->address, change);
+    for (const auto& e : store::acl::shown(*store, owner->id, pos[2], owner->address))
       std::printf("%s %s\n", e.identifier.c_str(), store::acl::with_virtual(e.rights).c_str());
   } catch (const store::NoSuchMailbox&) {
     std::fprintf(stderr, "postamt acl: %s has no mailbox %s\n", owner->address.c_str(), pos[2].c_str());

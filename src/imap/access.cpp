@@ -30,6 +30,21 @@ std::string quota_root(const MailboxRef& ref) { return ref.public_folder ? std::
 
 namespace {
 
+// One of the user's own mailboxes: every right, unless the owner restricted their own rights
+// (store::kOwner; checked without I/O first, so the usual case costs no store round trip).
+asio::awaitable<MailboxRef> resolve_own(Session& s, std::string inner) {
+  MailboxRef ref{s.account(), s.user(), std::move(inner), std::string(store::kAllRights), true, false, true};
+  const auto account = s.account();
+  if (!s.services().with_store([account](store::MailStore& st) { return st.owner_restricted(account); }))
+    co_return ref;
+  const std::string name = ref.name;
+  auto rights = co_await offload([&s, account, &name] {
+    return s.services().with_store([&](store::MailStore& st) { return st.owner_rights(account, name); });
+  });
+  if (rights) ref.rights = *rights;
+  co_return ref;
+}
+
 asio::awaitable<MailboxRef> resolve_public(Session& s, std::string inner_name) {
   MailboxRef ref{store::kPublicAccount, "", std::move(inner_name), "", false, true, true};
   if (is_admin(s)) {
@@ -55,8 +70,7 @@ asio::awaitable<MailboxRef> resolve_public(Session& s, std::string inner_name) {
 
 asio::awaitable<MailboxRef> resolve_mailbox(Session& s, const std::string& name) {
   auto foreign = store::foreign_name(name);
-  if (!foreign)
-    co_return MailboxRef{s.account(), s.user(), name, std::string(store::kAllRights), true, false, true};
+  if (!foreign) co_return co_await resolve_own(s, name);
   if (foreign->public_folder) co_return co_await resolve_public(s, std::move(foreign->inner));
   // "Other Users/<owner>[/<mailbox>]"
   const std::string owner = std::move(foreign->owner), inner = std::move(foreign->inner);
@@ -83,8 +97,7 @@ asio::awaitable<MailboxRef> resolve_mailbox(Session& s, const std::string& name)
     }
     return f;
   });
-  if (found.account == s.account())
-    co_return MailboxRef{s.account(), s.user(), inner, std::string(store::kAllRights), true, false, true};
+  if (found.account == s.account()) co_return co_await resolve_own(s, inner);
   if (found.account < 0) co_return ref;  // no such user: no rights, indistinguishable (RFC 4314 §6)
   ref.account = found.account;
   ref.owner = found.address;

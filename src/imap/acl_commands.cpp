@@ -1,5 +1,6 @@
 // ACL (RFC 4314 §3): SETACL, DELETEACL, GETACL, LISTRIGHTS, MYRIGHTS. The owner holds every right
-// implicitly (not stored, not changeable); other users and "anyone" get rows in the owner's index.
+// unless they restrict their own (an "owner" row, keeping "l" and "a"); other users and "anyone" get
+// rows in the owner's index.
 // Administering an ACL needs the "a" right (§4), MYRIGHTS any of "lrikxa".
 #include <string>
 
@@ -58,35 +59,26 @@ asio::awaitable<void> set_rights(Session& s, const std::string& wire_mailbox, co
                                  std::optional<std::string> modification) {
   std::string name = s.mailbox_name(wire_mailbox);
   // RFC 4314 §3.1: an unknown right is BAD, before anything else is looked at.
-  char mode = 0;
-  std::string rights;
+  std::optional<store::acl::RightsChange> change;
   if (modification) {
     std::string_view text = *modification;
+    change.emplace();
     if (!text.empty() && (text.front() == '+' || text.front() == '-')) {
-      mode = text.front();
+      change->mode = text.front();
       text.remove_prefix(1);
     }
     auto parsed = store::acl::parse_rights(text);
     if (!parsed) throw Bad{"Unknown right in '" + std::string(text.substr(0, 40)) + "' (rights are lrswipkxtea, c and d)"};
-    rights = *parsed;
+    change->rights = *parsed;
   }
   auto ref = co_await administered(s, name, 'a');
   auto id = co_await identifier_of(s, wire_id);
-  if (!ref.public_folder && str::iequals(id, ref.owner))
-    throw No{"The owner's rights cannot be changed", "CANNOT"};
+  // The owner's own entry restricts what the owner may do (store::kOwner): "l" and "a" stay.
+  const bool owner = !ref.public_folder && str::iequals(id, ref.owner);
   const auto account = ref.account;
   const std::string inner = ref.name;
   co_await offload([&] {
-    s.services().with_store([&](store::MailStore& st) {
-      std::string current;
-      for (const auto& e : st.acl(account, inner))
-        if (e.identifier == id) current = e.rights;
-      std::string next = !modification ? ""
-                         : mode == '+' ? store::acl::unite(current, rights)
-                         : mode == '-' ? store::acl::remove(current, rights)
-                                       : rights;
-      st.set_acl(account, inner, id, next);
-    });
+    s.services().with_store([&](store::MailStore& st) { store::acl::change(st, account, inner, id, owner, change); });
   });
   s.log().info(modification ? "setacl" : "deleteacl", {{"mailbox", name}, {"identifier", id}, {"by", s.user()}});
 }
@@ -109,13 +101,13 @@ asio::awaitable<void> cmd_getacl(Session& s, const std::string&, const Command& 
   auto ref = co_await administered(s, name, 'a');
   const auto account = ref.account;
   const std::string inner = ref.name;
+  const std::string owner = ref.public_folder ? "" : ref.owner;
   auto entries = co_await offload([&] {
-    return s.services().with_store([&](store::MailStore& st) { return st.acl(account, inner); });
+    return s.services().with_store([&](store::MailStore& st) { return store::acl::shown(st, account, inner, owner); });
   });
-  // RFC 4314 §3.6, with the virtual "c" and "d" rights (§2.1.1); the owner first, with every right
-  // (a public folder has no owner: only its entries).
+  // RFC 4314 §3.6, with the virtual "c" and "d" rights (§2.1.1); the owner first (a public folder
+  // has no owner: only its entries).
   std::string line = "* ACL " + mailbox_text(s, name);
-  if (!ref.public_folder) line += " " + astring(ref.owner) + " " + store::acl::with_virtual(store::kAllRights);
   for (const auto& e : entries) line += " " + astring(e.identifier) + " " + astring(store::acl::with_virtual(e.rights));
   s.send(line + "\r\n");
 }
@@ -125,9 +117,10 @@ asio::awaitable<void> cmd_listrights(Session& s, const std::string&, const Comma
   std::string name = s.mailbox_name(cmd.mailbox);
   auto ref = co_await administered(s, name, 'a');
   auto id = co_await identifier_of(s, cmd.identifier);
-  // RFC 4314 §3.7: the owner always has everything; anyone else may get each right on its own.
+  // RFC 4314 §3.7: the rights always granted, then those that may be granted one by one.
   std::string line = "* LISTRIGHTS " + mailbox_text(s, name) + " " + astring(cmd.identifier);
-  if (!ref.public_folder && str::iequals(id, ref.owner)) line += " " + store::acl::with_virtual(store::kAllRights);
+  // The owner always keeps "l" and "a" (store::kOwnerImplicit).
+  if (!ref.public_folder && str::iequals(id, ref.owner)) line += " la r s w i p k x t e c d";
   else line += " \"\" l r s w i p k x t e a c d";
   s.send(line + "\r\n");
 }

@@ -11,6 +11,7 @@
 #include "pop3/protocol/top.hpp"
 #include "pop3/session.hpp"
 #include "services/services.hpp"
+#include "store/acl.hpp"
 
 namespace postamt::pop3 {
 namespace {
@@ -102,6 +103,9 @@ asio::awaitable<void> cmd_top(Session& s, const Command& c) {
 
 asio::awaitable<void> cmd_dele(Session& s, const Command& c) {
   std::uint32_t n = live_message(s, c.msg);
+  // RFC 4314 §4: deleting is STORE \Deleted ("t") plus EXPUNGE ("e") in IMAP terms.
+  if (!store::acl::has(s.rights(), 't') || !store::acl::has(s.rights(), 'e'))
+    throw Err{"Permission denied: deleting needs the t and e rights on INBOX (ACL).", protocol::resp_code::kSysPerm};
   s.maildrop().mark_deleted(n);  // RFC 1939 §5: only marked; removed in the UPDATE state
   s.send(protocol::ok("Message " + std::to_string(n) + " deleted"));
   co_return;

@@ -13,6 +13,7 @@
 
 #include "common/offload.hpp"
 #include "common/strings.hpp"
+#include "store/acl.hpp"
 #include "directory/apop_secrets.hpp"
 #include "net/session_io.hpp"
 #include "net/errors.hpp"
@@ -189,6 +190,7 @@ asio::awaitable<void> Session::open_maildrop(std::int64_t account, const std::st
     std::uint32_t uidvalidity = 0;
     std::vector<store::MessageInfo> messages;
     bool found = false;
+    std::string rights{store::kAllRights};  // the owner's own rights on INBOX (RFC 4314)
   };
   Snapshot snap;
   bool store_failed = false;
@@ -200,7 +202,8 @@ asio::awaitable<void> Session::open_maildrop(std::int64_t account, const std::st
         if (!box) return s;
         s.found = true;
         s.uidvalidity = box->uidvalidity;
-        s.messages = st.messages(account, "INBOX");
+        if (st.owner_restricted(account)) s.rights = st.owner_rights(account, "INBOX").value_or(s.rights);
+        if (store::acl::has(s.rights, 'r')) s.messages = st.messages(account, "INBOX");
         return s;
       });
     });
@@ -214,8 +217,14 @@ asio::awaitable<void> Session::open_maildrop(std::int64_t account, const std::st
     conn_.log.error("maildrop_open_failed", {{"user", address}, {"error", "no INBOX"}});
     throw Err{"This account has no maildrop; contact the administrator.", protocol::resp_code::kSysPerm};
   }
+  if (!store::acl::has(snap.rights, 'r')) {
+    // RFC 4314 "r": the owner took away their own right to read INBOX (SETACL INBOX <self> ...).
+    conn_.log.info("maildrop_denied", {{"user", address}, {"rights", snap.rights}});
+    throw Err{"No permission to read INBOX (its ACL lacks the r right for you).", protocol::resp_code::kSysPerm};
+  }
   lock_.emplace(std::move(*lock));
   maildrop_.emplace(account, snap.uidvalidity, std::move(snap.messages));
+  rights_ = std::move(snap.rights);
   user_ = address;
   state_ = State::Transaction;
   conn_.log.info("login", {{"user", address}, {"method", method}, {"messages", maildrop_->live_count()},

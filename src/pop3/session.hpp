@@ -80,6 +80,8 @@ class Session {
   asio::awaitable<void> fail_auth(std::string_view user, std::string_view method, std::string_view reason);
 
   Maildrop& maildrop() { return *maildrop_; }
+  // The user's ACL rights on INBOX (RFC 4314): every right unless the owner restricted their own.
+  const std::string& rights() const { return rights_; }
   const std::string& user() const { return user_; }
   // STLS done: forget everything learned before TLS (RFC 2595 §4).
   void reset_after_tls() { pending_user_.reset(); }
@@ -99,6 +101,7 @@ class Session {
   std::optional<std::string> pending_user_;
   std::optional<MaildropLock> lock_;
   std::optional<Maildrop> maildrop_;
+  std::string rights_;
   std::string user_;
   int bad_commands_ = 0;
   int auth_failures_ = 0;

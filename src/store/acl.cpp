@@ -78,10 +78,47 @@ std::string rights_of(sqlite::Database& db, std::int64_t mailbox_id, std::string
   return out;
 }
 
+std::string owner_rights_of(sqlite::Database& db, std::int64_t mailbox_id) {
+  auto st = db.prepare("SELECT rights FROM acl WHERE mailbox_id = ? AND identifier = ?");
+  st.bind(1, mailbox_id).bind(2, kOwner);
+  return st.step() ? unite(st.text(0), kOwnerImplicit) : std::string(kAllRights);
+}
+
 std::vector<std::string> identifiers(sqlite::Database& db) {
   auto st = db.prepare("SELECT DISTINCT identifier FROM acl ORDER BY identifier");
   std::vector<std::string> out;
   while (st.step()) out.push_back(st.text(0));
+  return out;
+}
+
+void change(MailStore& store, std::int64_t account, std::string_view mailbox, std::string_view identifier, bool owner,
+            const std::optional<RightsChange>& change) {
+  const std::string id = owner ? std::string(kOwner) : std::string(identifier);
+  std::string current = owner ? std::string(kAllRights) : "";
+  for (const auto& e : store.acl(account, mailbox))
+    if (e.identifier == id) current = owner ? unite(e.rights, kOwnerImplicit) : e.rights;
+  std::string next = !change               ? (owner ? std::string(kAllRights) : "")
+                     : change->mode == '+' ? unite(current, change->rights)
+                     : change->mode == '-' ? remove(current, change->rights)
+                                           : change->rights;
+  if (owner) {
+    next = unite(next, kOwnerImplicit);
+    if (next == kAllRights) next.clear();  // unrestricted again: no entry
+  }
+  store.set_acl(account, mailbox, id, next);
+}
+
+std::vector<AclEntry> shown(MailStore& store, std::int64_t account, std::string_view mailbox, std::string_view owner) {
+  auto entries = store.acl(account, mailbox);
+  std::vector<AclEntry> out;
+  if (!owner.empty()) {
+    std::string rights(kAllRights);
+    for (const auto& e : entries)
+      if (e.identifier == kOwner) rights = unite(e.rights, kOwnerImplicit);
+    out.push_back({std::string(owner), rights});
+  }
+  for (auto& e : entries)
+    if (e.identifier != kOwner) out.push_back(std::move(e));
   return out;
 }
 
@@ -121,6 +158,7 @@ void SqliteStore::sync_shares(AccountId account, const std::vector<std::string>&
     ins.bind(1, account).bind(2, id).run();
   }
   tx.commit();
+  restricted_version_ = -1;  // owner_restricted() reloads
 }
 
 std::vector<AclEntry> SqliteStore::acl(AccountId account, std::string_view mailbox) {
@@ -149,6 +187,30 @@ std::optional<std::string> SqliteStore::rights(AccountId account, std::string_vi
   auto row = index::find_mailbox(*d, lookup_name(mailbox));
   if (!row) return std::nullopt;
   return acl::rights_of(*d, row->id, identifier);
+}
+
+std::optional<std::string> SqliteStore::owner_rights(AccountId account, std::string_view mailbox) {
+  auto d = db(account);
+  auto row = index::find_mailbox(*d, lookup_name(mailbox));
+  if (!row) return std::nullopt;
+  return acl::owner_rights_of(*d, row->id);
+}
+
+bool SqliteStore::owner_restricted(AccountId account) {
+  std::lock_guard lock(shares_mu_);
+  auto& d = shares();
+  // PRAGMA data_version changes when another connection (another process: `postamt acl`) commits;
+  // our own commits reset restricted_version_ in sync_shares().
+  auto v = d.prepare("PRAGMA data_version");
+  const std::int64_t version = v.step() ? v.int64(0) : -1;
+  if (version != restricted_version_) {
+    restricted_owners_.clear();
+    auto st = d.prepare("SELECT owner FROM shares WHERE identifier = ?");
+    st.bind(1, kOwner);
+    while (st.step()) restricted_owners_.insert(st.int64(0));
+    restricted_version_ = version;
+  }
+  return restricted_owners_.count(account) != 0;
 }
 
 std::vector<AccountId> SqliteStore::sharing_accounts(std::string_view identifier) {

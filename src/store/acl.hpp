@@ -17,6 +17,11 @@ namespace postamt::store {
 inline constexpr std::string_view kAllRights = "lrswipkxtea";
 // The universal identity (RFC 4314 §2).
 inline constexpr std::string_view kAnyone = "anyone";
+// The owner's own entry, stored only when owners restricted their own rights on a mailbox (as
+// Dovecot's "owner" identifier); without it the owner holds every right. "l" and "a" stay implicit
+// (RFC 4314 §2: an owner may keep rights that cannot be removed), so an owner can always undo it.
+inline constexpr std::string_view kOwner = "owner";
+inline constexpr std::string_view kOwnerImplicit = "la";
 
 struct AclEntry {
   std::string identifier;  // "anyone" or a user's address (lower case)
@@ -28,6 +33,8 @@ struct SharedMailbox {
   MailboxInfo info;
   std::string rights;  // canonical, never empty
 };
+
+class MailStore;
 
 namespace acl {
 
@@ -43,12 +50,28 @@ bool has(std::string_view rights, char right);
 // (RFC 4314 §2.1.1).
 std::string with_virtual(std::string_view rights);
 
+// A SETACL rights argument (RFC 4314 §3.1): mode '+' adds, '-' removes, 0 replaces; `rights` canonical.
+struct RightsChange {
+  char mode = 0;
+  std::string rights;
+};
+// SETACL (`change` set) or DELETEACL (nullopt) of `identifier` on a mailbox, the same for IMAP and
+// the CLI. With `owner`, the owner's own entry (kOwner): what they keep, never less than
+// kOwnerImplicit; deleting it or granting everything removes the restriction. Throws NoSuchMailbox.
+void change(MailStore& store, std::int64_t account, std::string_view mailbox, std::string_view identifier, bool owner,
+            const std::optional<RightsChange>& change);
+// The ACL as GETACL shows it (RFC 4314 §3.6): the owner's address first with their rights (unless
+// `owner` is empty: a public folder), then every other entry. Throws NoSuchMailbox.
+std::vector<AclEntry> shown(MailStore& store, std::int64_t account, std::string_view mailbox, std::string_view owner);
+
 // Rows of one account's index (callers hold the account's lock; writes need a transaction).
 std::vector<AclEntry> read(sqlite::Database& db, std::int64_t mailbox_id);
 // Sets the identifier's rights; empty rights delete its entry (DELETEACL).
 void write(sqlite::Database& db, std::int64_t mailbox_id, std::string_view identifier, std::string_view rights);
 // Rights of `identifier` on the mailbox: its entry united with "anyone"'s (RFC 4314 §2: the union).
 std::string rights_of(sqlite::Database& db, std::int64_t mailbox_id, std::string_view identifier);
+// The owner's rights on the mailbox: every right, or their own entry with kOwnerImplicit.
+std::string owner_rights_of(sqlite::Database& db, std::int64_t mailbox_id);
 // Identifiers that still hold rights somewhere in the account.
 std::vector<std::string> identifiers(sqlite::Database& db);
 

@@ -81,6 +81,11 @@ class MailStore {
   // The rights `identifier` (a user's address) has on another account's mailbox: its own entry and
   // "anyone"'s united; nullopt when there is no such mailbox.
   virtual std::optional<std::string> rights(AccountId, std::string_view mailbox, std::string_view identifier) = 0;
+  // The owner's own rights on a mailbox of theirs: every right unless they restricted them (an entry
+  // for acl::kOwner, plus the implicit "la"); nullopt when there is no such mailbox.
+  virtual std::optional<std::string> owner_rights(AccountId, std::string_view mailbox) = 0;
+  // Cheap (no index opened): whether the owner restricted their own rights on any mailbox.
+  virtual bool owner_restricted(AccountId) = 0;
   // Accounts that may have granted rights to `identifier` or to anyone (a superset).
   virtual std::vector<AccountId> sharing_accounts(std::string_view identifier) = 0;
   // The owner's mailboxes on which `identifier` has any right.

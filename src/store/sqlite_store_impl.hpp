@@ -2,6 +2,7 @@
 // sqlite_store.cpp, delivery in deliver.cpp, copy/move in copy_move.cpp, consistency checks in fsck.cpp.
 #pragma once
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 
@@ -74,6 +75,8 @@ class SqliteStore final : public MailStore {
   std::vector<AclEntry> acl(AccountId, std::string_view mailbox) override;
   void set_acl(AccountId, std::string_view mailbox, std::string_view identifier, std::string_view rights) override;
   std::optional<std::string> rights(AccountId, std::string_view mailbox, std::string_view identifier) override;
+  std::optional<std::string> owner_rights(AccountId, std::string_view mailbox) override;
+  bool owner_restricted(AccountId) override;
   std::vector<AccountId> sharing_accounts(std::string_view identifier) override;
   std::vector<SharedMailbox> shared_mailboxes(AccountId owner, std::string_view identifier) override;
   FsckReport fsck(bool repair) override;
@@ -103,6 +106,8 @@ class SqliteStore final : public MailStore {
   StoreOptions options_;
   std::mutex shares_mu_;
   std::unique_ptr<sqlite::Database> shares_;
+  std::set<AccountId> restricted_owners_;  // owner_restricted(), guarded by shares_mu_
+  std::int64_t restricted_version_ = -1;
   std::mutex mutex_;  // guards dbs_ only
   std::map<AccountId, std::shared_ptr<OpenIndex>> dbs_;
 };

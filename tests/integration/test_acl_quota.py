@@ -8,6 +8,7 @@ concurrent SMTP deliveries racing with IMAP expunges. The quota warning ([quota]
 message into INBOX after crossing the threshold, again only after usage fell below it."""
 import imaplib
 import os
+import poplib
 import re
 import smtplib
 import ssl
@@ -17,8 +18,9 @@ import unittest
 from harness import Postamt
 
 DEMO, BOB, ADMIN = "demo@example.test", "bob@example.test", "admin@example.test"
-CAROL = "carol@example.test"
-PASSWORDS = {DEMO: "demo-password-1", BOB: "bob-password-1", ADMIN: "admin-password-1", CAROL: "carol-password-1"}
+CAROL, DAVE = "carol@example.test", "dave@example.test"
+PASSWORDS = {DEMO: "demo-password-1", BOB: "bob-password-1", ADMIN: "admin-password-1", CAROL: "carol-password-1",
+             DAVE: "dave-password-1"}
 SHARED = '"Other Users/demo@example.test/Shared"'
 PRIVATE = '"Other Users/demo@example.test/Private"'
 MISSING = '"Other Users/demo@example.test/Missing"'
@@ -313,6 +315,60 @@ class AclTest(unittest.TestCase):
         for c in (demo, admin, bob):
             c.logout()
 
+    def test_owner_restricts_own_rights_imap_and_pop3(self):
+        """The owner may take rights away from themselves (kept: "l" and "a"); IMAP and POP3 obey."""
+        for i in range(2):
+            self.assertEqual(self.server.deliver(DAVE, message(f"dave {i}", to=DAVE)).returncode, 0)
+        dave = self.client(DAVE)
+        self.assertEqual(dave.setacl("INBOX", DAVE, "lrs")[0], "OK")
+        typ, data = dave.getacl("INBOX")
+        self.assertEqual(data[0], b"INBOX dave@example.test lrsa")
+        typ, data = dave.myrights("INBOX")
+        self.assertEqual(data[0], b"INBOX lrsa")
+        imaplib.Commands.setdefault("LISTRIGHTS", ("AUTH", "SELECTED"))
+        typ, data = dave._simple_command("LISTRIGHTS", "INBOX", DAVE)
+        self.assertIn(b"INBOX dave@example.test la r s w i p k x t e c d",
+                      dave.untagged_responses.pop("LISTRIGHTS", [b""]))
+        self.assertEqual(dave.select("INBOX")[0], "OK")
+        typ, data = dave.store("1", "+FLAGS", "(\\Deleted)")
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"[NOPERM]", data[0])
+        self.assertEqual(dave.store("1", "+FLAGS", "(\\Seen)")[0], "OK")
+        dave.close()
+
+        ctx = self.ctx
+        pop = poplib.POP3_SSL("127.0.0.1", self.server.port("pop3s"), context=ctx)
+        pop.user(DAVE)
+        pop.pass_(PASSWORDS[DAVE])
+        self.assertEqual(len(pop.list()[1]), 2)
+        self.assertIn(b"dave 0", b"\n".join(pop.retr(1)[1]))
+        with self.assertRaises(poplib.error_proto) as e:
+            pop.dele(1)
+        self.assertIn(b"[SYS/PERM]", e.exception.args[0])
+        pop.quit()
+
+        # Without "r" POP3 cannot open the maildrop at all.
+        self.assertEqual(dave.setacl("INBOX", DAVE, "-r")[0], "OK")
+        pop = poplib.POP3_SSL("127.0.0.1", self.server.port("pop3s"), context=ctx)
+        pop.user(DAVE)
+        with self.assertRaises(poplib.error_proto) as e:
+            pop.pass_(PASSWORDS[DAVE])
+        self.assertIn(b"[SYS/PERM]", e.exception.args[0])
+        pop.close()
+        self.assertEqual(dave.select("INBOX")[0], "NO")
+
+        # DELETEACL of the owner gives everything back; POP3 DELE works again.
+        self.assertEqual(dave.deleteacl("INBOX", DAVE)[0], "OK")
+        typ, data = dave.getacl("INBOX")
+        self.assertEqual(data[0], b"INBOX dave@example.test lrswipkxteacd")
+        pop = poplib.POP3_SSL("127.0.0.1", self.server.port("pop3s"), context=ctx)
+        pop.user(DAVE)
+        pop.pass_(PASSWORDS[DAVE])
+        pop.dele(1)
+        pop.quit()
+        self.assertEqual(self.count(dave, "INBOX"), 1)
+        dave.logout()
+
     def test_acl_cli(self):
         def acl(*args):
             return self.server.run("acl", args[0], "-c", self.server.config, *args[1:])
@@ -334,6 +390,16 @@ class AclTest(unittest.TestCase):
         carol = self.client(CAROL)
         self.assertEqual(carol.select(PRIVATE, readonly=True)[0], "NO")
         carol.logout()
+        # The owner's own entry from the CLI reaches the running server (another process).
+        demo = self.client(DEMO)
+        self.assertEqual(demo.myrights("Private")[1][0], b"Private lrswipkxteacd")
+        out = acl("set", DEMO, "Private", DEMO, "lr")
+        self.assertEqual(out.returncode, 0, out.stderr_text)
+        self.assertEqual(out.stdout_text.splitlines()[0], "demo@example.test lra")
+        self.assertEqual(demo.myrights("Private")[1][0], b"Private lra")
+        self.assertEqual(acl("delete", DEMO, "Private", DEMO).returncode, 0)
+        self.assertEqual(demo.myrights("Private")[1][0], b"Private lrswipkxteacd")
+        demo.logout()
 
 
 class QuotaTest(unittest.TestCase):
