@@ -1,6 +1,7 @@
 // postamt acl get USER MAILBOX -c FILE | set USER MAILBOX IDENTIFIER RIGHTS -c FILE |
 // delete USER MAILBOX IDENTIFIER -c FILE: a mailbox's access control list (RFC 4314) from the CLI,
-// the same as GETACL / SETACL / DELETEACL through IMAP (docs/acl-quota.md).
+// the same as GETACL / SETACL / DELETEACL through IMAP (docs/acl-quota.md). USER "Shared Folders"
+// means the public folders.
 #include <sysexits.h>
 
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include "common/strings.hpp"
 #include "directory/directory.hpp"
 #include "store/mail_store.hpp"
+#include "store/mailbox_names.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace postamt::cli {
@@ -43,7 +45,14 @@ int cmd_acl(const Argv& argv) {
   auto cfg = load_config_or_report(args.required("-c"), "acl");
   if (!cfg) return EX_CONFIG;
   auto dir = directory::Directory::open(cfg->data_dir);
-  auto owner = dir.find_user(pos[1]);
+  // USER "Shared Folders" names the public folders (no owner; docs/acl-quota.md).
+  std::optional<directory::User> owner;
+  if (pos[1] == store::kSharedFoldersNamespace) {
+    owner.emplace();
+    owner->id = store::kPublicAccount;
+  } else {
+    owner = dir.find_user(pos[1]);
+  }
   if (!owner) {
     std::fprintf(stderr, "postamt acl: no such user %s\n", pos[1].c_str());
     return EX_NOUSER;
@@ -64,11 +73,15 @@ int cmd_acl(const Argv& argv) {
   auto store = store::open_sqlite_store(cfg->data_dir);
   try {
     if (sub != "get")
-      store::acl::change(*store, owner->id, pos[2], identifier, identifier == owner->address, change);
+      store::acl::change(*store, owner->id, pos[2], identifier, !owner->address.empty() && identifier == owner->address,
+                         change);
     for (const auto& e : store::acl::shown(*store, owner->id, pos[2], owner->address))
       std::printf("%s %s\n", e.identifier.c_str(), store::acl::with_virtual(e.rights).c_str());
   } catch (const store::NoSuchMailbox&) {
-    std::fprintf(stderr, "postamt acl: %s has no mailbox %s\n", owner->address.c_str(), pos[2].c_str());
+    std::fprintf(stderr, "postamt acl: %s has no mailbox %s\n", pos[1].c_str(), pos[2].c_str());
+    return EX_DATAERR;
+  } catch (const store::NoSuchAccount&) {
+    std::fprintf(stderr, "postamt acl: there are no public folders yet (an admin creates them over IMAP)\n");
     return EX_DATAERR;
   }
   return EX_OK;

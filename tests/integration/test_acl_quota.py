@@ -236,6 +236,11 @@ class AclTest(unittest.TestCase):
         typ, boxes = admin.list('""', '"Shared Folders/*"')
         self.assertIn(b'(\\HasNoChildren) "/" "Shared Folders/Board"', boxes)
         self.assertIn(b'(\\HasChildren) "/" "Shared Folders/News"', boxes)
+        out = self.server.run("acl", "get", "-c", self.server.config, "Shared Folders", "News")
+        self.assertEqual(out.stdout_text, "anyone lrs\nbob@example.test lrswikc\n", out.stderr_text)
+        out = self.server.run("acl", "set", "-c", self.server.config, "Shared Folders", "Board", CAROL, "lr")
+        self.assertEqual(out.returncode, 0, out.stderr_text)
+        self.assertEqual(carol.myrights('"Shared Folders/Board"')[1][0], b'"Shared Folders/Board" lr')
         typ, data = admin.getquotaroot('"Shared Folders/News"')
         self.assertIn(b'"Shared Folders/News" "Shared Folders"', data[0][0])
         for c in (admin, bob, carol):
