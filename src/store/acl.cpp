@@ -7,6 +7,7 @@
 
 #include "store/account_index.hpp"
 #include "store/mailbox_names.hpp"
+#include "store/metadata.hpp"
 #include "store/sqlite_store_impl.hpp"
 
 namespace postamt::store {
@@ -97,6 +98,8 @@ CREATE TABLE shares (
 ) WITHOUT ROWID;
 CREATE INDEX shares_identifier ON shares(identifier);
 )sql"},
+    // The /shared server METADATA entries (RFC 5464 §3.2.1.1), one copy for the server: metadata.hpp.
+    {2, metadata::kTableSql},
 };
 }  // namespace
 

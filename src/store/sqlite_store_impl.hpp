@@ -1,5 +1,6 @@
 // The SQLite MailStore backend's class (internal): per-account index connections, the operations in
-// sqlite_store.cpp, delivery in deliver.cpp, copy/move in copy_move.cpp, consistency checks in fsck.cpp.
+// sqlite_store.cpp, delivery in deliver.cpp, copy/move in copy_move.cpp, consistency checks in fsck.cpp,
+// ACL in acl.cpp, METADATA in metadata.cpp.
 #pragma once
 #include <map>
 #include <memory>
@@ -76,6 +77,9 @@ class SqliteStore final : public MailStore {
   std::optional<std::string> rights(AccountId, std::string_view mailbox, std::string_view identifier) override;
   std::vector<AccountId> sharing_accounts(std::string_view identifier) override;
   std::vector<SharedMailbox> shared_mailboxes(AccountId owner, std::string_view identifier) override;
+  std::vector<metadata::Entry> metadata(AccountId, std::string_view mailbox, std::string_view user) override;
+  void set_metadata(AccountId, std::string_view mailbox, std::string_view user,
+                    std::span<const metadata::Change> changes) override;
   FsckReport fsck(bool repair) override;
   void set_subscribed(AccountId, std::string_view mailbox, bool subscribed) override;
   std::vector<std::uint32_t> expunged_since(AccountId, std::string_view mailbox, std::uint64_t modseq) override;
@@ -93,7 +97,8 @@ class SqliteStore final : public MailStore {
   // The limits in force for the account whose index `db` is.
   QuotaLimits limits_of(sqlite::Database& db) const;
 
-  // The shares registry DATA/shares.sqlite (acl.cpp); callers hold shares_mu_.
+  // The shares registry DATA/shares.sqlite (acl.cpp; also the /shared server METADATA entries,
+  // metadata.cpp); callers hold shares_mu_, taken after an account's lock, never before.
   sqlite::Database& shares();
   void sync_shares(AccountId account, const std::vector<std::string>& identifiers);
 
