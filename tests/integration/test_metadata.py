@@ -5,7 +5,8 @@ binary literal8, NIL deletes, DEPTH 0/1/infinity, MAXSIZE -> [METADATA LONGENTRI
 of a shared folder reads /shared entries and keeps /private ones of its own but may not set /shared
 ones until it gets "w"; a user without rights gets the same NO [NOPERM] as for a missing mailbox;
 server entries: /shared ones set by the [admin] user only and read by everyone, /shared/admin from
-[admin] contact; DELETE drops a mailbox's entries, RENAME keeps them, RENAME INBOX copies them."""
+[admin] contact; DELETE drops a mailbox's entries, RENAME keeps them, RENAME INBOX copies them;
+`postamt metadata get|set` reads and writes the same entries."""
 import os
 import re
 import socket
@@ -260,6 +261,28 @@ class MetadataTest(unittest.TestCase):
         self.assertEqual(c.ok(b"GETMETADATA INBOX /shared/comment"),
                          b'* METADATA INBOX (/shared/comment "inbox note")\r\n')
         c.close()
+
+    def test_cli(self):
+        def md(*args):
+            return self.server.run("metadata", args[0], "-c", self.server.config, *args[1:])
+        out = md("set", DEMO, "Team", "/shared/vendor/postamt/Motd", "line1\r\nline2")
+        self.assertEqual(out.returncode, 0, out.stderr_text)
+        out = md("get", DEMO, "Team", "/shared/vendor")
+        self.assertEqual(out.stdout_text, '/shared/vendor/postamt/motd "line1\\r\\nline2"\n')
+        c = self.client(DEMO)
+        self.assertEqual(c.ok(b"GETMETADATA Team /shared/vendor/postamt/motd"),
+                         b"* METADATA Team (/shared/vendor/postamt/motd {12}\r\nline1\r\nline2)\r\n")
+        c.ok(b'SETMETADATA Team (/private/comment "changed by IMAP")')
+        self.assertIn('/private/comment "changed by IMAP"\n', md("get", DEMO, "Team").stdout_text)
+        c.ok(b'SETMETADATA Team (/private/comment "demo only")')
+        c.close()
+        self.assertEqual(md("set", DEMO, "Team", "/shared/vendor/postamt/motd", "--delete").returncode, 0)
+        self.assertEqual(md("get", DEMO, "Team", "/shared/vendor").stdout_text, "")
+        self.assertEqual(md("get", BOB, "", "/shared/admin").stdout_text, f'/shared/admin "{CONTACT}"\n')
+        self.assertEqual(md("set", DEMO, "", "/shared/admin", "x").returncode, 64)
+        self.assertEqual(md("set", DEMO, "Team", "/comment", "x").returncode, 64)
+        self.assertEqual(md("set", DEMO, "Nope", "/shared/comment", "x").returncode, 65)
+        self.assertEqual(md("set", "ghost@example.test", "Team", "/shared/comment", "x").returncode, 67)
 
 
 if __name__ == "__main__":
