@@ -228,6 +228,19 @@ class MetadataTest(unittest.TestCase):
         for c in (bob, demo, carol):
             c.close()
 
+    def test_admin_on_other_users_mailbox(self):
+        admin = self.client(ADMIN)
+        hidden = b'"Other Users/demo@example.test/Hidden"'
+        admin.ok(b"SETMETADATA " + hidden + b' (/shared/comment "checked by admin" /private/comment "admin\'s")')
+        self.assertEqual(admin.ok(b"GETMETADATA " + hidden + b" (/shared/comment /private/comment)"),
+                         b"* METADATA " + hidden + b' (/private/comment "admin\'s" /shared/comment "checked by admin")\r\n')
+        demo = self.client(DEMO)
+        self.assertEqual(demo.ok(b"GETMETADATA Hidden (/shared/comment /private/comment)"),
+                         b'* METADATA Hidden (/shared/comment "checked by admin")\r\n')
+        demo.ok(b"SETMETADATA Hidden (/shared/comment NIL)")
+        for c in (admin, demo):
+            c.close()
+
     def test_server_entries(self):
         bob, admin, carol = self.client(BOB), self.client(ADMIN), self.client(CAROL)
         status, _ = bob.command(b'SETMETADATA "" (/shared/comment "bob rules")')
