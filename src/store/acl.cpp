@@ -1,6 +1,7 @@
 // ACL rights strings and rows (see acl.hpp; RFC 4314 §2, §2.1.1, §3.1), and the SqliteStore's ACL
 // operations with the shares registry DATA/shares.sqlite (which accounts granted rights to whom: a
-// superset kept for the "Other Users" namespace; the account indexes stay the truth).
+// superset kept for the "Other Users" namespace; the account indexes stay the truth). The registry
+// also holds the server's /shared METADATA entries (its migration 2, used by metadata.cpp).
 #include "store/acl.hpp"
 
 #include <algorithm>

@@ -109,5 +109,29 @@ TEST_F(MetadataTest, ServerEntriesPrivatePerAccountSharedServerWide) {
   EXPECT_EQ(get(2, "", kBob).size(), 2u);  // the server's /shared entries outlive any account
 }
 
+// A data directory of a version before METADATA: the index and the shares registry are upgraded
+// when first opened (DESIGN.md "Schema versions").
+TEST_F(MetadataTest, OlderDataDirectoryIsUpgraded) {
+  set(1, "", kDemo, {{"/shared/comment", "s"}});  // creates DATA/shares.sqlite
+  store_.reset();
+  {
+    auto index = sqlite::Database::open((dir_ / "accounts" / "1" / "index.sqlite").string());
+    index.exec("DROP TRIGGER metadata_mailbox_delete; DROP TABLE metadata; "
+               "DELETE FROM schema_versions WHERE component = 'metadata'");
+    auto shares = sqlite::Database::open((dir_ / "shares.sqlite").string());
+    shares.exec("DROP TABLE metadata; UPDATE schema_versions SET version = 1 WHERE component = 'shares'");
+  }
+  reopen();
+  EXPECT_TRUE(get(1, "Projects", kDemo).empty());
+  set(1, "Projects", kDemo, {{"/shared/comment", "p"}});
+  set(1, "", kDemo, {{"/shared/comment", "s2"}});
+  EXPECT_EQ(get(1, "Projects", kDemo), (std::vector<Entry>{{"/shared/comment", "p"}}));
+  EXPECT_EQ(get(2, "", kBob), (std::vector<Entry>{{"/shared/comment", "s2"}}));
+  Changes ch;
+  store_->delete_mailbox(1, "Projects", ch);  // the trigger is back
+  store_->create_mailbox(1, "Projects", "", ch);
+  EXPECT_TRUE(get(1, "Projects", kDemo).empty());
+}
+
 }  // namespace
 }  // namespace postamt::store::testing
