@@ -7,35 +7,15 @@
 
 #include "imap/protocol/metadata_entry.hpp"
 #include "imap/protocol/parser.hpp"
-#include "imap/protocol/receiver.hpp"
+#include "parse_support.hpp"
 
 using namespace std::string_literals;
 
 namespace postamt::imap::protocol {
 namespace {
 
-ParseResult parse(std::string_view text) {
-  Receiver r;
-  r.feed("t " + std::string(text) + "\r\n");
-  for (;;) {
-    auto ev = r.next();
-    if (auto* c = std::get_if<RawCommand>(&ev)) return parse_command(*c);
-    if (std::holds_alternative<NeedContinuation>(ev)) continue;
-    ADD_FAILURE() << "no command framed from: " << text;
-    return {};
-  }
-}
-
-template <typename T>
-T get(std::string_view text) {
-  auto r = parse(text);
-  EXPECT_TRUE(r.ok()) << text << " -> " << r.error;
-  if (!r.ok() || !std::holds_alternative<T>(*r.command)) {
-    ADD_FAILURE() << "wrong command for " << text;
-    return T{};
-  }
-  return std::get<T>(*r.command);
-}
+using testing::get;
+using testing::parse;
 
 using Depth = GetMetadata::Depth;
 
