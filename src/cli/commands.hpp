@@ -20,6 +20,7 @@ int cmd_fsck(const Argv& args);
 int cmd_mailbox(const Argv& args);
 int cmd_quota(const Argv& args);
 int cmd_acl(const Argv& args);
+int cmd_metadata(const Argv& args);
 int cmd_queue(const Argv& args);
 int cmd_probe(const Argv& args);
 int cmd_dkim(const Argv& args);

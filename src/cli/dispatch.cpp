@@ -28,6 +28,7 @@ const Command kCommands[] = {
     {"mailbox", cmd_mailbox, "mailbox list USER -c FILE                             a user's mailboxes and counters"},
     {"quota", cmd_quota, "quota get|set USER -c FILE [--storage SIZE|none] [--messages N|none] [--default]  a user's quota"},
     {"acl", cmd_acl, "acl get USER MAILBOX | set USER MAILBOX ID RIGHTS | delete USER MAILBOX ID -c FILE  a mailbox's ACL"},
+    {"metadata", cmd_metadata, "metadata get USER MAILBOX [ENTRY] | set USER MAILBOX ENTRY VALUE|--delete -c FILE  METADATA entries (\"\" = server)"},
     {"probe", cmd_probe, "probe HOST [--ports LIST] [--timeout S] [--cafile F]   check a mail server's ports and TLS"},
     {"dkim", cmd_dkim, "dkim keygen DOMAIN -c FILE | sign | verify              DKIM keys, signing, checking"},
     {"queue", cmd_queue, "queue list|show|flush|delete|hold|release -c FILE [ID] the outbound queue"},

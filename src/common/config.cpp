@@ -7,6 +7,7 @@
 #include <regex.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -387,7 +388,7 @@ void load_quota(const Loader& l, const toml::table& t, Config& c) {
 
 void load_admin(const Loader& l, const toml::table& t, Config& c) {
   Section s(l, t, "[admin]");
-  s.allow_only({"users"});
+  s.allow_only({"users", "contact"});
   if (const toml::node* n = s.node("users")) {
     if (!n->is_array()) s.wrong_type(*n, "users", "an array of addresses such as [\"admin@example.org\"]");
     for (const toml::node& e : *n->as_array()) {
@@ -395,6 +396,20 @@ void load_admin(const Loader& l, const toml::table& t, Config& c) {
         l.fail(e, "[admin] users entries must be user addresses such as \"admin@example.org\"");
       c.admins.push_back(e.as_string()->get());
     }
+  }
+  if (auto contact = s.string("contact")) {
+    // RFC 5464 §3.2.1.1: /shared/admin "MUST be a URI"; RFC 3986 §3.1 scheme, then printable ASCII.
+    const auto colon = contact->find(':');
+    bool ok = contact->empty() || (colon != std::string::npos && colon > 0 && colon + 1 < contact->size() &&
+                                   contact->size() <= 1024 && std::isalpha(static_cast<unsigned char>((*contact)[0])));
+    for (std::size_t i = 0; ok && i < contact->size(); ++i) {
+      auto ch = static_cast<unsigned char>((*contact)[i]);
+      ok = ch > 0x20 && ch < 0x7f && (i >= colon || std::isalnum(ch) || ch == '+' || ch == '-' || ch == '.');
+    }
+    if (!ok)
+      l.fail(*s.node("contact"),
+             "[admin] contact must be a URI such as \"mailto:postmaster@example.org\" or \"tel:+1-555-0100\"");
+    c.admin_contact = *contact;
   }
 }
 
@@ -884,6 +899,9 @@ std::string default_file(const InitOptions& opts) {
   line("[admin]");
   line("# Users who may administer every account through IMAP (mailboxes, quotas, ACLs).");
   line("users = []");
+  line("# How to reach the administrator, a URI such as \"mailto:postmaster@example.org\" or \"tel:+1-555-0100\";");
+  line("# IMAP clients read it as the METADATA server entry /shared/admin (\"\" = none).");
+  line("contact = " + toml_string(d.admin_contact));
   return o;
 }
 

@@ -117,6 +117,9 @@ struct Config {
   QuotaConfig quota;                            // [quota]
   // [admin] users: addresses that may administer every account through IMAP (docs/acl-quota.md)
   std::vector<std::string> admins;
+  // [admin] contact: a URI (mailto:, tel:, ...) for reaching the administrator, the read-only IMAP
+  // METADATA server entry /shared/admin (RFC 5464 §3.2.1.1); "" = no such entry.
+  std::string admin_contact;
 
   // [tls]
   std::string tls_min_version = "1.2";           // "1.2" | "1.3"

@@ -3,7 +3,8 @@
 // DELETE RENAME SUBSCRIBE UNSUBSCRIBE LIST LSUB STATUS), select_commands.cpp (SELECT EXAMINE CLOSE
 // UNSELECT), fetch_commands.cpp, search_commands.cpp, message_commands.cpp (STORE COPY MOVE EXPUNGE),
 // append_command.cpp, idle_command.cpp, quota_commands.cpp (GETQUOTA GETQUOTAROOT SETQUOTA),
-// acl_commands.cpp (SETACL DELETEACL GETACL LISTRIGHTS MYRIGHTS); names and rights in access.hpp.
+// acl_commands.cpp (SETACL DELETEACL GETACL LISTRIGHTS MYRIGHTS), metadata_commands.cpp (GETMETADATA
+// SETMETADATA); names and rights in access.hpp.
 #pragma once
 #include <string>
 
@@ -51,6 +52,8 @@ POSTAMT_IMAP_HANDLER(cmd_setacl);
 POSTAMT_IMAP_HANDLER(cmd_deleteacl);
 POSTAMT_IMAP_HANDLER(cmd_listrights);
 POSTAMT_IMAP_HANDLER(cmd_myrights);
+POSTAMT_IMAP_HANDLER(cmd_getmetadata);
+POSTAMT_IMAP_HANDLER(cmd_setmetadata);
 #undef POSTAMT_IMAP_HANDLER
 
 // Message indexes (0-based) named by a sequence set: message numbers, or UIDs when `uid`

@@ -74,6 +74,8 @@ constexpr std::array<Entry, std::variant_size_v<Command>> kCommands = {{
     {"DELETEACL", cmd_deleteacl, kAuthSel, true},
     {"LISTRIGHTS", cmd_listrights, kAuthSel, true},
     {"MYRIGHTS", cmd_myrights, kAuthSel, true},
+    {"GETMETADATA", cmd_getmetadata, kAuthSel, true},
+    {"SETMETADATA", cmd_setmetadata, kAuthSel, true},
 }};
 
 unsigned state_bit(State s) {
@@ -163,7 +165,7 @@ std::string Session::capabilities() const {
   }
   caps += " LITERAL+ ID ENABLE IDLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE CREATE-SPECIAL-USE LIST-EXTENDED"
           " LIST-STATUS UIDPLUS MOVE ESEARCH SEARCHRES CONDSTORE QRESYNC STATUS=SIZE UTF8=ACCEPT BINARY"
-          " OBJECTID PREVIEW QUOTA QUOTASET QUOTA=RES-STORAGE QUOTA=RES-MESSAGE ACL RIGHTS=texk";
+          " OBJECTID PREVIEW QUOTA QUOTASET QUOTA=RES-STORAGE QUOTA=RES-MESSAGE ACL RIGHTS=texk METADATA";
   caps += " APPENDLIMIT=" + std::to_string(limits_.max_literal);
   return caps;
 }

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "store/flags.hpp"
+#include "store/metadata.hpp"
 
 namespace postamt::store::index {
 namespace {
@@ -109,7 +110,10 @@ constexpr std::string_view kMailboxColumns =
     "id, name, uidvalidity, uidnext, highestmodseq, special_use, subscribed, first_recent_uid";
 }  // namespace
 
-void migrate(sqlite::Database& db) { sqlite::migrate(db, "store", kMigrations); }
+void migrate(sqlite::Database& db) {
+  sqlite::migrate(db, "store", kMigrations);
+  metadata::migrate(db);  // its own component (metadata.cpp), after the mailboxes table exists
+}
 
 std::optional<MailboxRow> find_mailbox(sqlite::Database& db, std::string_view canonical_name) {
   auto st = db.prepare("SELECT " + std::string(kMailboxColumns) + " FROM mailboxes WHERE name = ?");

@@ -1,5 +1,6 @@
-// One account's index database (DATA/accounts/<id>/index.sqlite): schema migrations (component
-// "store") and the row-level operations shared by the store's commands. Callers hold the transaction.
+// One account's index database (DATA/accounts/<id>/index.sqlite): schema migrations (components
+// "store" and "metadata") and the row-level operations shared by the store's commands. Callers hold
+// the transaction.
 #pragma once
 #include <cstdint>
 #include <optional>

@@ -1,12 +1,14 @@
 // ACL rights strings and rows (see acl.hpp; RFC 4314 §2, §2.1.1, §3.1), and the SqliteStore's ACL
 // operations with the shares registry DATA/shares.sqlite (which accounts granted rights to whom: a
-// superset kept for the "Other Users" namespace; the account indexes stay the truth).
+// superset kept for the "Other Users" namespace; the account indexes stay the truth). The registry
+// also holds the server's /shared METADATA entries (its migration 2, used by metadata.cpp).
 #include "store/acl.hpp"
 
 #include <algorithm>
 
 #include "store/account_index.hpp"
 #include "store/mailbox_names.hpp"
+#include "store/metadata.hpp"
 #include "store/sqlite_store_impl.hpp"
 
 namespace postamt::store {
@@ -134,6 +136,8 @@ CREATE TABLE shares (
 ) WITHOUT ROWID;
 CREATE INDEX shares_identifier ON shares(identifier);
 )sql"},
+    // The /shared server METADATA entries (RFC 5464 §3.2.1.1), one copy for the server: metadata.hpp.
+    {2, metadata::kTableSql},
 };
 }  // namespace
 

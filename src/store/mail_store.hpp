@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "store/acl.hpp"
+#include "store/metadata.hpp"
 #include "store/quota.hpp"
 #include "store/types.hpp"
 
@@ -90,6 +91,16 @@ class MailStore {
   virtual std::vector<AccountId> sharing_accounts(std::string_view identifier) = 0;
   // The owner's mailboxes on which `identifier` has any right.
   virtual std::vector<SharedMailbox> shared_mailboxes(AccountId owner, std::string_view identifier) = 0;
+
+  // METADATA (RFC 5464) of a mailbox, or of the server for mailbox "": the /shared entries and
+  // `user`'s own /private ones, ordered by name. Throws NoSuchMailbox.
+  virtual std::vector<metadata::Entry> metadata(AccountId, std::string_view mailbox, std::string_view user) = 0;
+  // Sets (or, for a nullopt value, removes) entries with canonical names, all or nothing (§4.3), as
+  // `user` (the owner of /private entries). For the server (mailbox "") the /private entries go to
+  // the account's own index and the /shared ones to the server-wide registry; the caller checks who
+  // may write them. Throws NoSuchMailbox, metadata::TooBig, metadata::TooMany (nothing changed).
+  virtual void set_metadata(AccountId, std::string_view mailbox, std::string_view user,
+                            std::span<const metadata::Change> changes) = 0;
 
   // all accounts: every row has its file with right size+sha256; every file has a row; temp files
   virtual FsckReport fsck(bool repair) = 0;

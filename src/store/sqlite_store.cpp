@@ -14,6 +14,7 @@
 #include "store/acl.hpp"
 #include "store/flags.hpp"
 #include "store/mailbox_names.hpp"
+#include "store/metadata.hpp"
 #include "store/sqlite_store_impl.hpp"
 
 namespace postamt::store {
@@ -223,6 +224,7 @@ void SqliteStore::rename_mailbox(AccountId account, std::string_view from, std::
       st.bind(1, row.id);
       while (st.step()) uids.push_back(static_cast<std::uint32_t>(st.int64(0)));
     }
+    metadata::copy(*d, row.id, id);  // RFC 5464 §4.1: the new mailbox gets INBOX's entries, INBOX keeps them
     changes.push_back(mailbox_change(Change::Kind::MailboxCreated, account, new_name));
     if (!uids.empty()) {
       auto modseq = index::next_modseq(*d, row.id);

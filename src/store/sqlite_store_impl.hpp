@@ -1,5 +1,6 @@
 // The SQLite MailStore backend's class (internal): per-account index connections, the operations in
-// sqlite_store.cpp, delivery in deliver.cpp, copy/move in copy_move.cpp, consistency checks in fsck.cpp.
+// sqlite_store.cpp, delivery in deliver.cpp, copy/move in copy_move.cpp, consistency checks in fsck.cpp,
+// ACL in acl.cpp, METADATA in metadata.cpp.
 #pragma once
 #include <map>
 #include <set>
@@ -79,6 +80,9 @@ class SqliteStore final : public MailStore {
   bool owner_restricted(AccountId) override;
   std::vector<AccountId> sharing_accounts(std::string_view identifier) override;
   std::vector<SharedMailbox> shared_mailboxes(AccountId owner, std::string_view identifier) override;
+  std::vector<metadata::Entry> metadata(AccountId, std::string_view mailbox, std::string_view user) override;
+  void set_metadata(AccountId, std::string_view mailbox, std::string_view user,
+                    std::span<const metadata::Change> changes) override;
   FsckReport fsck(bool repair) override;
   void set_subscribed(AccountId, std::string_view mailbox, bool subscribed) override;
   void set_foreign_subscribed(AccountId, std::string_view shown_name, bool subscribed) override;
@@ -98,7 +102,8 @@ class SqliteStore final : public MailStore {
   // The limits in force for the account whose index `db` is.
   QuotaLimits limits_of(sqlite::Database& db) const;
 
-  // The shares registry DATA/shares.sqlite (acl.cpp); callers hold shares_mu_.
+  // The shares registry DATA/shares.sqlite (acl.cpp; also the /shared server METADATA entries,
+  // metadata.cpp); callers hold shares_mu_, taken after an account's lock, never before.
   sqlite::Database& shares();
   void sync_shares(AccountId account, const std::vector<std::string>& identifiers);
 

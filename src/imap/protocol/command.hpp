@@ -1,6 +1,6 @@
 // Typed IMAP commands, one struct per command (RFC 9051 §6, RFC 3501 §6) and the extensions the
 // server implements: ENABLE (RFC 5161), ID (RFC 2971), QUOTA (RFC 9208), ACL (RFC 4314),
-// SPECIAL-USE (RFC 6154), LIST-EXTENDED (RFC 5258), CONDSTORE/QRESYNC (RFC 7162),
+// METADATA (RFC 5464), SPECIAL-USE (RFC 6154), LIST-EXTENDED (RFC 5258), CONDSTORE/QRESYNC (RFC 7162),
 // MULTIAPPEND (RFC 3502), BINARY (RFC 3516), UTF8=ACCEPT (RFC 6855).
 #pragma once
 #include <cstdint>
@@ -164,10 +164,26 @@ struct MyRights {
   std::string mailbox;
 };
 
+// RFC 5464 §4.2: "" is the server; entry names canonical (metadata_entry.hpp), "/private" and
+// "/shared" alone allowed as DEPTH roots.
+struct GetMetadata {
+  enum class Depth { Zero, One, Infinity };  // §4.2.2
+  std::string mailbox;
+  std::vector<std::string> entries;
+  std::optional<std::uint64_t> max_size;  // §4.2.1 MAXSIZE
+  Depth depth = Depth::Zero;
+};
+// RFC 5464 §4.3: entries with their values, nullopt (NIL) removes.
+struct SetMetadata {
+  std::string mailbox;
+  std::vector<std::pair<std::string, std::optional<std::string>>> entries;
+};
+
 using Command =
     std::variant<Capability, Noop, Logout, StartTls, Check, Authenticate, Login, Enable, Select,
                  Create, Delete, Rename, Subscribe, Unsubscribe, List, Lsub, Namespace, Status,
                  Append, Idle, Close, Unselect, Expunge, Search, Fetch, Store, Copy, Move, Id,
-                 GetQuota, GetQuotaRoot, SetQuota, GetAcl, SetAcl, DeleteAcl, ListRights, MyRights>;
+                 GetQuota, GetQuotaRoot, SetQuota, GetAcl, SetAcl, DeleteAcl, ListRights, MyRights,
+                 GetMetadata, SetMetadata>;
 
 }  // namespace postamt::imap::protocol

@@ -1,6 +1,6 @@
 // Command parser: dispatch table from command name to argument parser (see parser.hpp).
 // RFC 9051 §6, §9; RFC 3501 §6.4.1 (CHECK); RFC 4466; RFC 5161; RFC 4959; RFC 2971 §3.3;
-// RFC 9208 §4; RFC 4314 §3; RFC 6154 §3; RFC 5258; RFC 7162 §3.1-3.2; RFC 3502; RFC 6855 §4.
+// RFC 9208 §4; RFC 4314 §3; RFC 5464 §4.2-4.3, §5; RFC 6154 §3; RFC 5258; RFC 7162 §3.1-3.2; RFC 3502; RFC 6855 §4.
 #include "imap/protocol/parser.hpp"
 
 #include <array>
@@ -9,6 +9,7 @@
 #include "common/strings.hpp"
 #include "imap/protocol/chars.hpp"
 #include "imap/protocol/lexer.hpp"
+#include "imap/protocol/metadata_entry.hpp"
 
 namespace postamt::imap::protocol {
 namespace {
@@ -436,12 +437,99 @@ Command parse_setacl(Ctx& c) {
   return s;
 }
 
+// RFC 5464 §3.2: an entry name that breaks the rules is BAD.
+std::string metadata_entry(Lexer& lex, bool scope_only) {
+  std::string wire = lex.astring("METADATA entry name");
+  auto name = canonical_entry(wire, scope_only);
+  if (!name)
+    lex.error("Invalid METADATA entry name '" + wire.substr(0, 64) +
+              "' (it must start with /private/ or /shared/, without *, %, // or a trailing /)");
+  return *name;
+}
+
+// getmetadata-options = "(" getmetadata-option *(SP getmetadata-option) ")" with MAXSIZE (§4.2.1)
+// and DEPTH (§4.2.2); other options are unknown (BAD).
+void metadata_options(Lexer& lex, GetMetadata& g) {
+  lex.expect('(', "'(' of GETMETADATA options");
+  bool depth_seen = false;
+  do {
+    if (lex.try_word("MAXSIZE")) {
+      if (g.max_size) lex.error("MAXSIZE given twice");
+      lex.sp("MAXSIZE value");
+      g.max_size = lex.number("MAXSIZE value");
+    } else if (lex.try_word("DEPTH")) {
+      if (depth_seen) lex.error("DEPTH given twice");
+      depth_seen = true;
+      lex.sp("DEPTH value");
+      if (lex.try_word("0")) g.depth = GetMetadata::Depth::Zero;
+      else if (lex.try_word("1")) g.depth = GetMetadata::Depth::One;
+      else if (lex.try_word("infinity")) g.depth = GetMetadata::Depth::Infinity;
+      else lex.error("DEPTH must be 0, 1 or infinity");
+    } else {
+      lex.error("Unknown GETMETADATA option (MAXSIZE and DEPTH are supported)");
+    }
+  } while (!lex.list_end("GETMETADATA options", "GETMETADATA option"));
+}
+
+// An options list rather than entries: "(" then an option name, where entries start with "/" or a string.
+bool at_metadata_options(const Lexer& lex) {
+  auto rest = lex.rest();
+  return rest.size() > 1 && rest[0] == '(' && is_alpha(rest[1]);
+}
+
+// getmetadata = "GETMETADATA" [SP getmetadata-options] SP mailbox SP entries (RFC 5464 §5). The
+// options are also accepted after the mailbox, where the RFC's own examples (§4.2.1, §4.2.2) and
+// Dovecot put them, and the entries also as several bare names (the example of §4.4.1).
+Command parse_getmetadata(Ctx& c) {
+  GetMetadata g;
+  Lexer& lex = c.lex;
+  lex.sp("mailbox name");
+  bool options = at_metadata_options(lex);
+  if (options) {
+    metadata_options(lex, g);
+    lex.sp("mailbox name");
+  }
+  g.mailbox = lex.mailbox("mailbox name");
+  lex.sp("METADATA entries");
+  if (!options && at_metadata_options(lex)) {
+    metadata_options(lex, g);
+    lex.sp("METADATA entries");
+  }
+  const bool list = lex.try_char('(');
+  do {
+    g.entries.push_back(metadata_entry(lex, true));
+    if (g.entries.size() > kMaxMetadataEntries) lex.error("Too many METADATA entries in one command");
+  } while (list ? !lex.list_end("METADATA entry list", "METADATA entry name") : lex.try_sp());
+  lex.expect_end("GETMETADATA");
+  return g;
+}
+
+// setmetadata = "SETMETADATA" SP mailbox SP "(" entry SP value *(SP entry SP value) ")" with
+// value = nstring / literal8 (RFC 5464 §5).
+Command parse_setmetadata(Ctx& c) {
+  SetMetadata m;
+  Lexer& lex = c.lex;
+  m.mailbox = mailbox_arg(c);
+  lex.sp("METADATA entry list");
+  lex.expect('(', "'(' of METADATA entry list");
+  do {
+    std::string name = metadata_entry(lex, false);
+    lex.sp("METADATA value");
+    std::optional<std::string> value;
+    if (!lex.try_word("NIL")) value = lex.string8("METADATA value").data;
+    m.entries.emplace_back(std::move(name), std::move(value));
+    if (m.entries.size() > kMaxMetadataEntries) lex.error("Too many METADATA entries in one command");
+  } while (!lex.list_end("METADATA entry list", "METADATA entry name"));
+  lex.expect_end("SETMETADATA");
+  return m;
+}
+
 struct Entry {
   std::string_view name;
   Handler handler;
 };
 
-constexpr std::array<Entry, 38> kCommands = {{
+constexpr std::array<Entry, 40> kCommands = {{
     {"CAPABILITY", [](Ctx& c) { return no_args<Capability>(c, "CAPABILITY"); }},
     {"NOOP", [](Ctx& c) { return no_args<Noop>(c, "NOOP"); }},
     {"LOGOUT", [](Ctx& c) { return no_args<Logout>(c, "LOGOUT"); }},
@@ -480,6 +568,8 @@ constexpr std::array<Entry, 38> kCommands = {{
     {"DELETEACL", [](Ctx& c) { return mailbox_identifier<DeleteAcl>(c, "DELETEACL"); }},
     {"LISTRIGHTS", [](Ctx& c) { return mailbox_identifier<ListRights>(c, "LISTRIGHTS"); }},
     {"MYRIGHTS", [](Ctx& c) { return one_mailbox<MyRights>(c, "MYRIGHTS"); }},
+    {"GETMETADATA", parse_getmetadata},
+    {"SETMETADATA", parse_setmetadata},
 }};
 
 // uid = "UID" SP (copy / move / fetch / search / store / uid-expunge) (RFC 9051 §6.4.9)

@@ -118,7 +118,7 @@ TEST_F(ConfigTest, DefaultFileCommentsEveryKey) {
     }
     prev = line;
   }
-  EXPECT_EQ(keys, 49);  // [queue] tls is counted with the listeners' keys
+  EXPECT_EQ(keys, 50);  // [queue] tls is counted with the listeners' keys
 }
 
 TEST_F(ConfigTest, LmtpStaysOnLoopbackWhenListeningPublicly) {
@@ -161,6 +161,9 @@ port = 24
 [delivery]
 default_mailbox = "Inbox"
 recipient_delimiter = "-"
+[admin]
+users = ["admin@example.org"]
+contact = "mailto:postmaster@example.org"
 )"));
   EXPECT_EQ(c.data_dir, dir_ / "data");
   EXPECT_EQ(c.hostname, "mx.example.org");
@@ -182,6 +185,8 @@ recipient_delimiter = "-"
   EXPECT_EQ(c.listeners[1].tls, TlsMode::None);
   EXPECT_EQ(c.default_mailbox, "Inbox");
   EXPECT_EQ(c.recipient_delimiter, '-');
+  EXPECT_EQ(c.admins, (std::vector<std::string>{"admin@example.org"}));
+  EXPECT_EQ(c.admin_contact, "mailto:postmaster@example.org");
 }
 
 TEST_F(ConfigTest, RelayNetworks) {
@@ -331,6 +336,8 @@ TEST_F(ConfigTest, ErrorsCarryFileAndLine) {
       {"[smtp]\nrelay = []\n", 2, "unknown key 'relay' in [smtp]"},
       {"[delivery]\nrecipient_delimiter = \"ab\"\n", 2, "recipient_delimiter"},
       {"[delivery]\ndefault_mailbox = \"\"\n", 2, "default_mailbox"},
+      {"[admin]\ncontact = \"postmaster@example.org\"\n", 2, "[admin] contact must be a URI"},
+      {"[admin]\ncontact = \"mailto:a b@example.org\"\n", 2, "[admin] contact must be a URI"},
       {"[tls]\n[[tls.sni]]\nnames = [\"a.test\"]\ncert = \"tls/server.crt\"\nkey = \"tls/server.key\"\n", 2,
        "needs a default certificate"},
   };

@@ -9,38 +9,14 @@
 using namespace std::string_literals;
 
 #include "imap/protocol/receiver.hpp"
+#include "parse_support.hpp"
 
 namespace postamt::imap::protocol {
 namespace {
 
-// Frames `line` (a full command with CRLF) through a Receiver, then parses it.
-ParseResult parse_wire(std::string_view wire, Limits limits = {}) {
-  Receiver r(limits);
-  r.feed(wire);
-  for (;;) {
-    auto ev = r.next();
-    if (auto* c = std::get_if<RawCommand>(&ev)) return parse_command(*c, limits);
-    if (std::holds_alternative<NeedContinuation>(ev)) continue;
-    ADD_FAILURE() << "no command framed from: " << wire;
-    return {};
-  }
-}
-
-// "NAME args" without tag and CRLF.
-ParseResult parse(std::string_view text, Limits limits = {}) {
-  return parse_wire("t " + std::string(text) + "\r\n", limits);
-}
-
-template <typename T>
-T get(std::string_view text) {
-  auto r = parse(text);
-  EXPECT_TRUE(r.ok()) << text << " -> " << r.error;
-  if (!r.ok() || !std::holds_alternative<T>(*r.command)) {
-    ADD_FAILURE() << "wrong command type for " << text;
-    return T{};
-  }
-  return std::get<T>(*r.command);
-}
+using testing::get;
+using testing::parse;
+using testing::parse_wire;
 
 struct Accept {
   std::string text;
