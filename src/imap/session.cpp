@@ -141,7 +141,10 @@ Session::Session(net::Connection& conn, services::Services& services)
   receiver_.set_limits(limits_);
 }
 
-Session::~Session() { subscription_.reset(); }
+Session::~Session() {
+  foreign_subscription_.reset();
+  subscription_.reset();
+}
 
 asio::awaitable<void> Session::flush() { return net::flush(conn_.transport, out_); }
 
@@ -328,17 +331,11 @@ asio::awaitable<void> Session::handle(const protocol::RawCommand& raw) {
   }
 }
 
-void Session::login(std::int64_t account, const std::string& address, std::string_view method) {
-  services_.throttle().success(remote_ip(), address);
-  account_ = account;
-  user_ = address;
-  state_ = State::Authenticated;
-  conn_.transport.set_timeout(std::max<std::chrono::milliseconds>(
-      std::chrono::seconds(conn_.config.idle_timeout_seconds), kMinIdleTimeout));
+std::unique_ptr<services::ChangeBus::Subscription> Session::listen(store::AccountId account) {
   auto executor = conn_.transport.get_executor();
   std::weak_ptr<bool> pending = pending_;
   std::weak_ptr<asio::steady_timer> wake = wake_;
-  subscription_ = services_.bus().subscribe(account, [executor, pending, wake](const store::Change&) {
+  return services_.bus().subscribe(account, [executor, pending, wake](const store::Change&) {
     asio::post(executor, [pending, wake] {
       auto p = pending.lock();
       auto w = wake.lock();
@@ -347,6 +344,23 @@ void Session::login(std::int64_t account, const std::string& address, std::strin
       w->cancel();
     });
   });
+}
+
+void Session::select(Selected sel) {
+  foreign_subscription_.reset();
+  if (sel.account != account_) foreign_subscription_ = listen(sel.account);
+  selected_.emplace(std::move(sel));
+  state_ = State::Selected;
+}
+
+void Session::login(std::int64_t account, const std::string& address, std::string_view method) {
+  services_.throttle().success(remote_ip(), address);
+  account_ = account;
+  user_ = address;
+  state_ = State::Authenticated;
+  conn_.transport.set_timeout(std::max<std::chrono::milliseconds>(
+      std::chrono::seconds(conn_.config.idle_timeout_seconds), kMinIdleTimeout));
+  subscription_ = listen(account);
   conn_.log.info("login", {{"user", address}, {"method", method}, {"tls", secure() ? "yes" : "no"}});
   set_ok("[CAPABILITY " + capabilities() + "] Logged in");
 }

@@ -139,12 +139,12 @@ class Session {
   // The selected mailbox (state Selected).
   Selected& selected() { return *selected_; }
   bool has_selected() const { return selected_.has_value(); }
-  void select(Selected sel) {
-    selected_.emplace(std::move(sel));
-    state_ = State::Selected;
-  }
+  // Selecting another account's mailbox (shared or public) also listens to that account's changes,
+  // so IDLE there wakes at once like in one's own.
+  void select(Selected sel);
   void deselect() {
     selected_.reset();
+    foreign_subscription_.reset();
     state_ = State::Authenticated;
   }
 
@@ -177,6 +177,9 @@ class Session {
   std::shared_ptr<bool> pending_;
   std::shared_ptr<asio::steady_timer> wake_;
   std::unique_ptr<services::ChangeBus::Subscription> subscription_;
+  std::unique_ptr<services::ChangeBus::Subscription> foreign_subscription_;  // the selected foreign account
+  // A ChangeBus subscription that marks changes pending and wakes IDLE.
+  std::unique_ptr<services::ChangeBus::Subscription> listen(store::AccountId account);
   int bad_commands_ = 0;
   int auth_failures_ = 0;
   bool ended_ = false;

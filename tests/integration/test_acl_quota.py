@@ -374,6 +374,28 @@ class AclTest(unittest.TestCase):
         self.assertEqual(self.count(dave, "INBOX"), 1)
         dave.logout()
 
+    def test_idle_in_a_shared_folder_sees_the_owners_append(self):
+        bob = self.client(BOB)
+        typ, data = bob.select(SHARED, readonly=True)
+        self.assertEqual(typ, "OK", data)
+        exists = int(data[0])
+        tag = bob._new_tag()
+        bob.send(tag + b" IDLE\r\n")
+        self.assertTrue(bob.readline().startswith(b"+"))
+        demo = self.client(DEMO)
+        self.assertEqual(demo.append("Shared", None, None, message("while idling").encode())[0], "OK")
+        line = bob.readline()
+        self.assertEqual(line, b"* %d EXISTS\r\n" % (exists + 1))
+        bob.send(b"DONE\r\n")
+        while not bob.readline().startswith(tag):
+            pass
+        # Put Shared back as the other tests expect it (two messages).
+        self.assertEqual(demo.select("Shared")[0], "OK")
+        self.assertEqual(demo.store(str(exists + 1), "+FLAGS", "(\\Deleted)")[0], "OK")
+        self.assertEqual(demo.expunge()[0], "OK")
+        demo.logout()
+        bob.logout()
+
     def test_acl_cli(self):
         def acl(*args):
             return self.server.run("acl", args[0], "-c", self.server.config, *args[1:])
