@@ -136,6 +136,31 @@ class Postamt:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+class LineReading:
+    """Mixin for raw protocol clients: `self.sock` read into `self.buf` as CRLF lines (without the
+    CRLF) and exact byte counts (IMAP literals)."""
+
+    def line(self, timeout=None):
+        if timeout is not None:
+            self.sock.settimeout(timeout)
+        while b"\r\n" not in self.buf:
+            data = self.sock.recv(65536)
+            if not data:
+                raise EOFError(self.buf)
+            self.buf += data
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def exactly(self, n):
+        while len(self.buf) < n:
+            data = self.sock.recv(65536)
+            if not data:
+                raise EOFError(self.buf)
+            self.buf += data
+        data, self.buf = self.buf[:n], self.buf[n:]
+        return data
+
+
 class PostamtTestCase(unittest.TestCase):
     """A fresh data directory per test class; `self.server` is the Postamt instance."""
     users = {"demo@example.test": "demo-password-1"}

@@ -11,7 +11,7 @@ import subprocess
 import time
 import unittest
 
-from harness import Postamt
+from harness import LineReading, Postamt
 
 USER, PASSWORD = "demo@example.test", "demo-password-1"
 
@@ -30,7 +30,7 @@ MULTIPART = (
     "AAECAwQ=\r\n--XX--\r\n")
 
 
-class Raw:
+class Raw(LineReading):
     """An IMAP client on a raw socket (exact bytes, IDLE)."""
 
     def __init__(self, port, ctx=None):
@@ -41,14 +41,7 @@ class Raw:
         self.greeting = self.line()
 
     def line(self, timeout=20):
-        self.sock.settimeout(timeout)
-        while b"\r\n" not in self.buf:
-            data = self.sock.recv(65536)
-            if not data:
-                raise EOFError(self.buf)
-            self.buf += data
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
+        return super().line(timeout)
 
     def send(self, data):
         self.sock.sendall(data.encode() if isinstance(data, str) else data)

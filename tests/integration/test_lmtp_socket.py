@@ -9,7 +9,7 @@ import ssl
 import subprocess
 import unittest
 
-from harness import Postamt
+from harness import LineReading, Postamt
 
 DOMAIN = "example.test"
 ALICE, ALICE_PW = "alice@example.test", "alice-password-1"
@@ -23,7 +23,7 @@ def add_socket_listener(server, path, mode=None):
             f.write(f'mode = "{mode}"\n')
 
 
-class Lmtp:
+class Lmtp(LineReading):
     """An LMTP client on the unix socket: exact replies, one per recipient after DATA."""
 
     def __init__(self, path):
@@ -36,12 +36,7 @@ class Lmtp:
     def reply(self):
         lines = []
         while True:
-            while b"\r\n" not in self.buf:
-                data = self.sock.recv(65536)
-                if not data:
-                    raise EOFError(self.buf)
-                self.buf += data
-            line, self.buf = self.buf.split(b"\r\n", 1)
+            line = self.line()
             lines.append(line.decode(errors="replace"))
             if line[3:4] != b"-":
                 return int(line[:3]), lines

@@ -13,7 +13,7 @@ import socket
 import ssl
 import unittest
 
-from harness import Postamt
+from harness import LineReading, Postamt
 from test_acl_quota import set_config
 
 DEMO, BOB, CAROL, ADMIN = "demo@example.test", "bob@example.test", "carol@example.test", "admin@example.test"
@@ -26,7 +26,7 @@ class Literal(bytes):
     """A synchronising literal {n} (or ~{n} when binary) inside a command."""
 
 
-class Client:
+class Client(LineReading):
     """Just enough IMAP: commands with synchronising literals, responses as raw bytes."""
 
     def __init__(self, server, ctx, user):
@@ -39,19 +39,7 @@ class Client:
         assert status.startswith(b"OK"), status
 
     def line(self):
-        while b"\r\n" not in self.buf:
-            data = self.sock.recv(65536)
-            if not data:
-                raise EOFError(self.buf)
-            self.buf += data
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line + b"\r\n"
-
-    def exactly(self, n):
-        while len(self.buf) < n:
-            self.buf += self.sock.recv(65536)
-        data, self.buf = self.buf[:n], self.buf[n:]
-        return data
+        return super().line() + b"\r\n"  # responses are matched with their CRLF
 
     def response(self):
         """One response line with the literals it carries."""

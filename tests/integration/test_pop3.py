@@ -14,7 +14,7 @@ import subprocess
 import time
 import unittest
 
-from harness import Postamt
+from harness import LineReading, Postamt
 
 REFUSAL = b"-ERR [AUTH] Cleartext authentication disallowed on non-secure (SSL/TLS) connections."
 
@@ -23,7 +23,7 @@ def message(subject, body):
     return f"From: Alice <alice@example.org>\r\nTo: x@example.test\r\nSubject: {subject}\r\n\r\n{body}"
 
 
-class Raw:
+class Raw(LineReading):
     """A POP3 client on a raw socket: exact bytes, pipelining, and an abrupt close."""
 
     def __init__(self, port, tls_ctx=None):
@@ -32,15 +32,6 @@ class Raw:
             self.sock = tls_ctx.wrap_socket(self.sock, server_hostname="localhost")
         self.buf = b""
         self.greeting = self.line()
-
-    def line(self):
-        while b"\r\n" not in self.buf:
-            data = self.sock.recv(65536)
-            if not data:
-                raise EOFError(self.buf)
-            self.buf += data
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
 
     def send(self, *commands):
         self.sock.sendall(b"".join(c.encode() + b"\r\n" for c in commands))

@@ -12,7 +12,7 @@ import subprocess
 import time
 import unittest
 
-from harness import Postamt
+from harness import LineReading, Postamt
 
 DOMAIN = "example.test"
 ALICE, ALICE_PW = "alice@example.test", "alice-password-1"
@@ -24,7 +24,7 @@ def message(subject, sender=ALICE, to=BOB, body="Hello.\r\n"):
             f"Message-ID: <{subject.replace(' ', '-')}@example.test>\r\n\r\n{body}")
 
 
-class Raw:
+class Raw(LineReading):
     """An SMTP client on a raw socket: exact bytes, pipelining, STARTTLS by hand."""
 
     def __init__(self, port, tls_ctx=None):
@@ -33,15 +33,6 @@ class Raw:
             self.sock = tls_ctx.wrap_socket(self.sock, server_hostname="localhost")
         self.buf = b""
         self.greeting = self.reply()
-
-    def line(self):
-        while b"\r\n" not in self.buf:
-            data = self.sock.recv(65536)
-            if not data:
-                raise EOFError(self.buf)
-            self.buf += data
-        line, self.buf = self.buf.split(b"\r\n", 1)
-        return line
 
     def reply(self):
         """One (possibly multi-line) reply as (code, [lines])."""
