@@ -20,6 +20,7 @@
 #include "delivery/message_input.hpp"
 #include "delivery/pipeline.hpp"
 #include "directory/directory.hpp"
+#include "queue/dkim_signing.hpp"
 #include "queue/store.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -99,7 +100,9 @@ int cmd_deliver(const Argv& argv) {
     std::unique_ptr<queue::QueueStore> outbound;  // opened when something is to be queued
     options.enqueue = [&outbound, &cfg](const delivery::Outgoing& o) {
       if (!outbound) outbound = std::make_unique<queue::QueueStore>(cfg->data_dir / "queue");
-      return outbound->enqueue(queued(o), o.message);
+      std::string message = o.message;
+      queue::sign_for_queue(cfg->mailauth.dkim_sign ? cfg->data_dir / "dkim" : std::filesystem::path(), message, o.kind);
+      return outbound->enqueue(queued(o), message);
     };
     request.reject_reply = delivery::RejectReply::IfAllRefuse;
     delivery::Pipeline pipeline(dir, *store, options);

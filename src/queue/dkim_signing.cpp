@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/fs.hpp"
+#include "common/log.hpp"
 #include "common/strings.hpp"
 #include "mailauth/dkim/dkim.hpp"
 #include "mailauth/message.hpp"
@@ -41,6 +42,17 @@ DkimSigning dkim_sign(const std::filesystem::path& dkim_dir, std::string_view me
   }
   if (!out.selectors.empty()) out.domain = *domain;
   return out;
+}
+
+void sign_for_queue(const std::filesystem::path& dkim_dir, std::string& message, std::string_view what) {
+  if (dkim_dir.empty()) return;
+  auto signing = dkim_sign(dkim_dir, message);
+  for (const auto& e : signing.errors) log::error("dkim_sign_failed", {{"kind", what}, {"error", e}});
+  if (signing.selectors.empty()) return;
+  message.insert(0, signing.fields);
+  std::string selectors;
+  for (const auto& s : signing.selectors) selectors += (selectors.empty() ? "" : ",") + s;
+  log::info("dkim_signed", {{"kind", what}, {"domain", signing.domain}, {"selectors", selectors}});
 }
 
 }  // namespace postamt::queue

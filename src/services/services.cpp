@@ -6,6 +6,7 @@
 #include "common/log.hpp"
 #include "delivery/quota_warning.hpp"
 #include "directory/password.hpp"
+#include "queue/dkim_signing.hpp"
 #include "queue/runner.hpp"
 #include "sasl/scram_secret.hpp"
 #include "store/sqlite_store.hpp"
@@ -34,7 +35,8 @@ class DirectoryCredentials : public sasl::CredentialStore {
 
 // Mail delivery sets off (Sieve redirect/vacation/notices, remote alias targets) goes into the queue
 // `serve` opened; its runner is woken so local targets arrive at once.
-std::string enqueue_outgoing(const delivery::Outgoing& o) {
+// `dkim_dir`: DATA/dkim when [mailauth] dkim_sign is on, else empty (docs/mailauth.md).
+std::string enqueue_outgoing(const delivery::Outgoing& o, const std::filesystem::path& dkim_dir) {
   auto* store = queue::shared_store();
   if (!store) throw std::runtime_error("no outbound queue");
   queue::NewMessage m;
@@ -42,7 +44,9 @@ std::string enqueue_outgoing(const delivery::Outgoing& o) {
   for (const auto& r : o.recipients) m.recipients.push_back({r, {}, {}});
   m.bounce = o.notice;
   if (o.eight_bit()) m.body = "8BITMIME";
-  std::string id = store->enqueue(m, o.message);
+  std::string message = o.message;
+  queue::sign_for_queue(dkim_dir, message, o.kind);
+  std::string id = store->enqueue(m, message);
   if (auto* runner = queue::shared_runner()) runner->wake();
   return id;
 }
@@ -82,7 +86,10 @@ delivery::Result Services::deliver(const delivery::Request& request, std::string
   options.hostname = config_.hostname;
   options.over_quota_permanent = config_.quota.permanent;
   options.sieve = config_.sieve;
-  if (queue::shared_store()) options.enqueue = enqueue_outgoing;
+  if (queue::shared_store()) {
+    std::filesystem::path dkim_dir = config_.mailauth.dkim_sign ? config_.data_dir / "dkim" : std::filesystem::path();
+    options.enqueue = [dkim_dir](const delivery::Outgoing& o) { return enqueue_outgoing(o, dkim_dir); };
+  }
   options.find_account = [this](std::string_view address) -> std::optional<store::AccountId> {
     auto u = with_directory([&](directory::Directory& d) { return d.find_user(address); });
     return u ? std::optional<store::AccountId>(u->id) : std::nullopt;

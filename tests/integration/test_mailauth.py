@@ -81,6 +81,26 @@ class DkimInterop(unittest.TestCase):
         self.assertIn("never overwritten", again.stderr_text)
         self.assertNotEqual(self.server.cli("dkim", "keygen", "bad domain!").returncode, 0)
 
+    def test_vacation_reply_is_signed_when_queued(self):
+        """Mail that delivery sets off (here a Sieve vacation reply from demo@example.test) is signed
+        with the From domain's keys before it enters the queue, like submitted mail."""
+        self.server.add_user("demo@example.test", "demo-password-1")
+        script = 'require "vacation";\r\nvacation :days 1 "I am away.";\r\n'
+        self.server.cli("sieve", "put", "--user", "demo@example.test", "away", input=script, check=True)
+        self.server.cli("sieve", "activate", "--user", "demo@example.test", "away", check=True)
+        mail = (b"From: Carol <carol@example.org>\r\nTo: demo@example.test\r\nSubject: hello\r\n"
+                b"Message-ID: <vacation-dkim@example.org>\r\n\r\nAre you there?\r\n")
+        out = self.server.deliver("demo@example.test", mail, sender="carol@example.org")
+        self.assertEqual(out.returncode, 0, out.stderr_text)
+        queued = os.path.join(self.server.data, "queue", "messages")
+        files = [os.path.join(queued, f) for f in os.listdir(queued)]
+        self.assertEqual(len(files), 1, files)
+        with open(files[0], "rb") as f:
+            reply = f.read()
+        self.assertIn(b"I am away.", reply)
+        self.assertTrue(reply.startswith(b"DKIM-Signature: "), reply[:200])
+        self.assertTrue(dkim.verify(reply, dnsfunc=self.dnsfunc))
+
     def test_our_rsa_signature_verifies_with_python_dkim(self):
         signed = self.sign()
         self.assertTrue(signed.startswith(b"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed;"), signed[:200])
