@@ -101,7 +101,8 @@ int cmd_deliver(const Argv& argv) {
     options.enqueue = [&outbound, &cfg](const delivery::Outgoing& o) {
       if (!outbound) outbound = std::make_unique<queue::QueueStore>(cfg->data_dir / "queue");
       std::string message = o.message;
-      queue::sign_for_queue(cfg->mailauth.dkim_sign ? cfg->data_dir / "dkim" : std::filesystem::path(), message, o.kind);
+      if (o.authored())
+        queue::sign_for_queue(cfg->mailauth.dkim_sign ? cfg->data_dir / "dkim" : std::filesystem::path(), message, o.kind);
       return outbound->enqueue(queued(o), message);
     };
     request.reject_reply = delivery::RejectReply::IfAllRefuse;

@@ -15,6 +15,11 @@ struct Outgoing {
   std::string message;                  // the whole message, CRLF line ends
   bool notice = false;                  // a report we generated (never bounced itself)
 
+  // Whether we wrote the message (vacation reply, rejection notice) rather than pass on someone
+  // else's (redirect, alias): only our own may be DKIM-signed with our keys, or a message that came
+  // in with a forged From of our domain would leave with our signature.
+  bool authored() const { return kind != "redirect" && kind != "alias"; }
+
   // Whether the message has 8-bit octets (queued with BODY=8BITMIME, RFC 6152).
   bool eight_bit() const {
     for (char c : message)

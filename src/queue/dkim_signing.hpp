@@ -24,7 +24,8 @@ inline constexpr std::size_t kMaxDkimKeys = 4;
 // Reads key files: call it from a worker thread.
 DkimSigning dkim_sign(const std::filesystem::path& dkim_dir, std::string_view message);
 
-// For mail that delivery sets off (vacation replies, rejection notices, redirects, alias copies):
+// For mail that delivery writes itself (vacation replies, rejection notices; not redirected or
+// alias-forwarded copies of others' mail, which would carry a forged From further with our key):
 // signs `message` in place when `dkim_dir` is set (nothing when it is empty, or the From domain has
 // no keys) and logs event=dkim_signed / dkim_sign_failed with kind=`what`.
 void sign_for_queue(const std::filesystem::path& dkim_dir, std::string& message, std::string_view what);

@@ -45,7 +45,7 @@ std::string enqueue_outgoing(const delivery::Outgoing& o, const std::filesystem:
   m.bounce = o.notice;
   if (o.eight_bit()) m.body = "8BITMIME";
   std::string message = o.message;
-  queue::sign_for_queue(dkim_dir, message, o.kind);
+  if (o.authored()) queue::sign_for_queue(dkim_dir, message, o.kind);
   std::string id = store->enqueue(m, message);
   if (auto* runner = queue::shared_runner()) runner->wake();
   return id;

@@ -100,6 +100,20 @@ class DkimInterop(unittest.TestCase):
         self.assertIn(b"I am away.", reply)
         self.assertTrue(reply.startswith(b"DKIM-Signature: "), reply[:200])
         self.assertTrue(dkim.verify(reply, dnsfunc=self.dnsfunc))
+        os.remove(files[0])
+        # A redirected copy is someone else's mail: even with a From of our domain it stays unsigned.
+        self.server.add_user("fwd@example.test", "fwd-password-1")
+        self.server.cli("sieve", "put", "--user", "fwd@example.test", "fwd", input='redirect "x@example.org";\r\n', check=True)
+        self.server.cli("sieve", "activate", "--user", "fwd@example.test", "fwd", check=True)
+        forged = mail.replace(b"From: Carol <carol@example.org>", b"From: CEO <ceo@example.test>")
+        out = self.server.deliver("fwd@example.test", forged, sender="carol@example.org")
+        self.assertEqual(out.returncode, 0, out.stderr_text)
+        files = [os.path.join(queued, f) for f in os.listdir(queued) if f.endswith(".eml")]
+        self.assertEqual(len(files), 1, files)
+        with open(files[0], "rb") as f:
+            copy = f.read()
+        self.assertIn(b"From: CEO <ceo@example.test>", copy)
+        self.assertNotIn(b"DKIM-Signature:", copy)
 
     def test_our_rsa_signature_verifies_with_python_dkim(self):
         signed = self.sign()
