@@ -4,6 +4,7 @@
 #include <regex.h>
 
 #include <algorithm>
+#include <map>
 
 #include "sieve/text.hpp"
 
@@ -139,6 +140,43 @@ bool glob_match(std::string_view v, std::string_view pattern, Comparator c, std:
   return true;
 }
 
+namespace {
+
+// Compiled patterns, per thread (regcomp costs far more than a match: the scanners' spamtest
+// patterns and scripts' :regex tests repeat for every delivery). Bounded: emptied when full.
+class RegexCache {
+ public:
+  static constexpr std::size_t kMaxEntries = 64;
+  ~RegexCache() { clear(); }
+  const regex_t* get(const std::string& pattern, int flags, std::string* error) {
+    auto key = std::make_pair(pattern, flags);
+    if (auto it = entries_.find(key); it != entries_.end()) return &it->second;
+    if (entries_.size() >= kMaxEntries) clear();
+    regex_t re;
+    if (int rc = regcomp(&re, pattern.c_str(), flags); rc != 0) {
+      char buf[256];
+      regerror(rc, &re, buf, sizeof buf);
+      if (error) *error = std::string("invalid regular expression: ") + buf;
+      return nullptr;
+    }
+    return &entries_.emplace(std::move(key), re).first->second;
+  }
+
+ private:
+  void clear() {
+    for (auto& [key, re] : entries_) regfree(&re);
+    entries_.clear();
+  }
+  std::map<std::pair<std::string, int>, regex_t> entries_;
+};
+
+const regex_t* compiled_regex(const std::string& pattern, int flags, std::string* error) {
+  thread_local RegexCache cache;
+  return cache.get(pattern, flags, error);
+}
+
+}  // namespace
+
 std::optional<bool> regex_match(std::string_view value, const std::string& pattern, Comparator c,
                                 std::vector<std::string>* captures, std::string* error) {
   if (pattern.size() > kMaxRegexLength) {
@@ -153,19 +191,13 @@ std::optional<bool> regex_match(std::string_view value, const std::string& patte
     }
     if (pattern[i] == '\\') ++i;
   }
-  regex_t re;
-  int flags = REG_EXTENDED | (c == Comparator::AsciiCasemap ? REG_ICASE : 0);
-  if (int rc = regcomp(&re, pattern.c_str(), flags); rc != 0) {
-    char buf[256];
-    regerror(rc, &re, buf, sizeof buf);
-    if (error) *error = std::string("invalid regular expression: ") + buf;
-    return std::nullopt;
-  }
+  const int flags = REG_EXTENDED | (c == Comparator::AsciiCasemap ? REG_ICASE : 0);
+  const regex_t* re = compiled_regex(pattern, flags, error);
+  if (!re) return std::nullopt;
   std::string subject(value);
   if (subject.find('\0') != std::string::npos) subject.resize(subject.find('\0'));
   regmatch_t m[10];
-  bool ok = regexec(&re, subject.c_str(), 10, m, 0) == 0;
-  regfree(&re);
+  bool ok = regexec(re, subject.c_str(), 10, m, 0) == 0;
   if (ok && captures) {
     captures->clear();
     for (const auto& g : m) {
