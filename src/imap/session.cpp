@@ -427,11 +427,20 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
   auto& sel = *selected_;
   // Re-read the mailbox only when something may have changed: a write in this process (the account's
   // ChangeBus generation moved, this session's own writes included), an earlier sync that deferred
-  // expunges, or kCrossProcessPoll since the last read (deliveries by `postamt deliver` processes).
+  // expunges, or a write by another process (`postamt deliver`): checked at most every
+  // kCrossProcessPoll by the index files' stamp (a stat, no query), and re-read every
+  // kCrossProcessReread regardless.
   const std::uint64_t generation = services_.bus().generation(sel.account);
   const auto now = std::chrono::steady_clock::now();
-  if (!sel.sync_deferred && generation == sel.synced_generation && now - sel.synced_at < kCrossProcessPoll)
-    co_return;
+  std::uint64_t stamp = sel.synced_stamp;
+  if (!sel.sync_deferred && generation == sel.synced_generation) {
+    if (now - sel.stamp_checked_at < kCrossProcessPoll) co_return;
+    sel.stamp_checked_at = now;
+    stamp = services_.with_store([&sel](store::MailStore& st) { return st.change_stamp(sel.account); });
+    if (stamp != 0 && stamp == sel.synced_stamp && now - sel.synced_at < kCrossProcessReread) co_return;
+  } else {
+    stamp = services_.with_store([&sel](store::MailStore& st) { return st.change_stamp(sel.account); });
+  }
   const std::int64_t account = sel.account;
   const std::string name = sel.name;
   const std::uint32_t uidnext = sel.uidnext;
@@ -459,6 +468,8 @@ asio::awaitable<void> Session::sync(bool allow_expunge) {
   }
   sel.synced_generation = generation;
   sel.synced_at = now;
+  sel.stamp_checked_at = now;
+  sel.synced_stamp = stamp;  // taken before the read: a write after it shows at the next check
   sel.sync_deferred = false;
   if (!snap.loaded) co_return;
   for (auto uid : snap.recent) sel.recent.insert(uid);

@@ -57,6 +57,9 @@ inline constexpr std::chrono::seconds kPreAuthTimeout{60};
 // How stale a selected mailbox may get before a command re-reads it although no write of this process
 // was announced: the delay until changes by other processes (`postamt deliver`) show, as in IDLE.
 inline constexpr std::chrono::seconds kCrossProcessPoll{1};
+// However unchanged the index files look, a selected mailbox is re-read this often (a safety net
+// for a change the files' size and time could not show).
+inline constexpr std::chrono::seconds kCrossProcessReread{60};
 
 // The selected mailbox as this connection sees it: the message sequence number map (index + 1 is the
 // message number, RFC 9051 §2.3.1.2) that changes only when this connection reports them.
@@ -75,6 +78,8 @@ struct Selected {
   // it left changes unreported (expunges deferred by RFC 9051 §7.5.1) that a later sync must read again.
   std::uint64_t synced_generation = 0;
   std::chrono::steady_clock::time_point synced_at{};
+  std::chrono::steady_clock::time_point stamp_checked_at{};
+  std::uint64_t synced_stamp = 0;  // MailStore::change_stamp at the last re-read
   bool sync_deferred = true;
 
   // Index of `uid` in messages, or npos.

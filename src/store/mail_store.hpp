@@ -105,6 +105,11 @@ class MailStore {
   // all accounts: every row has its file with right size+sha256; every file has a row; temp files
   virtual FsckReport fsck(bool repair) = 0;
 
+  // A value that changes whenever any process commits to the account's index (derived from the
+  // index files' size and modification time, no SQLite call): lets idle sessions notice other
+  // processes' writes (`postamt deliver`) without re-reading the mailbox. 0 when it cannot tell.
+  virtual std::uint64_t change_stamp(AccountId) = 0;
+
   // --- additions beyond the session contract ---
   virtual void set_subscribed(AccountId, std::string_view mailbox, bool subscribed) = 0;  // throws NoSuchMailbox
   // Subscriptions to names outside the account ("Other Users/<owner>/...", "Shared Folders/..."),

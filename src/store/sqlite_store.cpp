@@ -3,6 +3,7 @@
 // reported only after the commit.
 #include "store/sqlite_store.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -340,6 +341,34 @@ void SqliteStore::expunge(AccountId account, std::string_view mailbox, std::span
   tx.commit();
   removal.finish();
   for (const auto& r : removed) out.push_back(make_change(Change::Kind::Expunged, account, name, r.uid, modseq));
+}
+
+std::uint64_t SqliteStore::change_stamp(AccountId account) {
+  // In WAL mode every commit appends to index.sqlite-wal (a checkpoint rewrites index.sqlite, and a
+  // new WAL after it starts over with a new modification time), so the pair of stats moves on any
+  // write by any process.
+  std::uint64_t stamp = 1469598103934665603ull;  // FNV-1a over the fields
+  auto mix = [&stamp](std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) {
+      stamp ^= (v >> (8 * i)) & 0xff;
+      stamp *= 1099511628211ull;
+    }
+  };
+  const auto index = layout_.index_path(account);
+  bool any = false;
+  for (const std::string& path : {index.string(), index.string() + "-wal"}) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+      mix(0);
+      continue;
+    }
+    any = true;
+    mix(static_cast<std::uint64_t>(st.st_size));
+    mix(static_cast<std::uint64_t>(st.st_mtim.tv_sec));
+    mix(static_cast<std::uint64_t>(st.st_mtim.tv_nsec));
+    mix(static_cast<std::uint64_t>(st.st_ino));
+  }
+  return any ? (stamp | 1) : 0;
 }
 
 void SqliteStore::set_subscribed(AccountId account, std::string_view mailbox, bool subscribed) {

@@ -84,6 +84,7 @@ class SqliteStore final : public MailStore {
   void set_metadata(AccountId, std::string_view mailbox, std::string_view user,
                     std::span<const metadata::Change> changes) override;
   FsckReport fsck(bool repair) override;
+  std::uint64_t change_stamp(AccountId) override;
   void set_subscribed(AccountId, std::string_view mailbox, bool subscribed) override;
   void set_foreign_subscribed(AccountId, std::string_view shown_name, bool subscribed) override;
   std::vector<std::string> foreign_subscriptions(AccountId) override;

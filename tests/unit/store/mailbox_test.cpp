@@ -194,3 +194,27 @@ TEST(MailboxNames, Superiors) {
 
 }  // namespace
 }  // namespace postamt::store::testing
+
+namespace postamt::store::testing {
+namespace {
+
+// change_stamp(): unchanged while nobody writes, moved by a write of another store instance (as
+// another process would: `postamt deliver`), 0 for an account without an index.
+TEST_F(StoreTest, ChangeStampMovesWithAnyWriter) {
+  EXPECT_EQ(store_->change_stamp(42), 0u);
+  store_->create_account(1);
+  auto before = store_->change_stamp(1);
+  EXPECT_NE(before, 0u);
+  EXPECT_EQ(store_->change_stamp(1), before);
+  auto other = open_sqlite_store(dir_);
+  Changes ch;
+  other->create_mailbox(1, "Elsewhere", "", ch);
+  auto after = store_->change_stamp(1);
+  EXPECT_NE(after, before);
+  EXPECT_EQ(store_->change_stamp(1), after);
+  other->create_mailbox(1, "Again", "", ch);
+  EXPECT_NE(store_->change_stamp(1), after);
+}
+
+}  // namespace
+}  // namespace postamt::store::testing
