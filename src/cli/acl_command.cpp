@@ -59,15 +59,25 @@ int cmd_acl(const Argv& argv) {
   }
   std::string identifier;
   if (sub != "get") {
-    if (str::iequals(pos[3], store::kAnyone)) {
+    // "-" before an identifier names its negative entry (RFC 4314 §2).
+    const bool negative = !pos[3].empty() && pos[3].front() == '-';
+    const std::string name = negative ? pos[3].substr(1) : pos[3];
+    if (str::iequals(name, store::kAnyone)) {
       identifier = std::string(store::kAnyone);
     } else {
-      auto who = dir.find_user(pos[3]);
+      auto who = dir.find_user(name);
       if (!who) {
-        std::fprintf(stderr, "postamt acl: no such user %s (identifiers are user addresses or anyone)\n", pos[3].c_str());
+        std::fprintf(stderr, "postamt acl: no such user %s (identifiers are user addresses or anyone)\n", name.c_str());
         return EX_NOUSER;
       }
       identifier = who->address;
+    }
+    if (negative) {
+      if (identifier == owner->address) {
+        std::fprintf(stderr, "postamt acl: restrict the owner with the owner's own entry, not a negative one\n");
+        return EX_USAGE;
+      }
+      identifier.insert(0, "-");
     }
   }
   auto store = store::open_sqlite_store(cfg->data_dir);

@@ -18,15 +18,18 @@ namespace {
 
 // The identifier as stored: "anyone" or an existing user's address (RFC 4314 §6: identifiers are
 // checked so that a typo does not grant rights to a later user of that name).
+// A leading "-" names the negative entry of the identifier after it (RFC 4314 §2).
 asio::awaitable<std::string> identifier_of(Session& s, const std::string& wire) {
-  if (wire.empty()) throw Bad{"Empty identifier"};  // RFC 4314 §3
-  if (str::iequals(wire, store::kAnyone)) co_return std::string(store::kAnyone);
-  if (wire.front() == '-') throw No{"Negative rights are not supported", "CANNOT"};  // optional, §2
+  const bool negative = !wire.empty() && wire.front() == '-';
+  const std::string name = negative ? wire.substr(1) : wire;
+  if (name.empty()) throw Bad{"Empty identifier"};  // RFC 4314 §3
+  const std::string prefix = negative ? "-" : "";
+  if (str::iequals(name, store::kAnyone)) co_return prefix + std::string(store::kAnyone);
   auto user = co_await offload([&] {
-    return s.services().with_directory([&](directory::Directory& d) { return d.find_user(wire); });
+    return s.services().with_directory([&](directory::Directory& d) { return d.find_user(name); });
   });
-  if (!user) throw No{"No such user " + wire.substr(0, 100), "NONEXISTENT"};
-  co_return user->address;
+  if (!user) throw No{"No such user " + name.substr(0, 100), "NONEXISTENT"};
+  co_return prefix + user->address;
 }
 
 std::string mailbox_text(Session& s, const std::string& name) {
@@ -75,6 +78,8 @@ asio::awaitable<void> set_rights(Session& s, const std::string& wire_mailbox, co
   auto id = co_await identifier_of(s, wire_id);
   // The owner's own entry restricts what the owner may do (store::kOwner): "l" and "a" stay.
   const bool owner = !ref.public_folder && str::iequals(id, ref.owner);
+  if (!ref.public_folder && str::iequals(id, "-" + ref.owner))
+    throw No{"Restrict the owner's rights with the owner's own entry, not a negative one", "CANNOT"};
   const auto account = ref.account;
   const std::string inner = ref.name;
   co_await offload([&] {

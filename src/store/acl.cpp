@@ -73,11 +73,17 @@ void write(sqlite::Database& db, std::int64_t mailbox_id, std::string_view ident
 }
 
 std::string rights_of(sqlite::Database& db, std::int64_t mailbox_id, std::string_view identifier) {
-  auto st = db.prepare("SELECT rights FROM acl WHERE mailbox_id = ? AND identifier IN (?, 'anyone')");
-  st.bind(1, mailbox_id).bind(2, identifier);
-  std::string out;
-  while (st.step()) out = unite(out, st.text(0));
-  return out;
+  // RFC 4314 §2: the union of the identifier's and anyone's rights, less the negative entries
+  // "-identifier" and "-anyone".
+  auto st = db.prepare(
+      "SELECT identifier, rights FROM acl WHERE mailbox_id = ? AND identifier IN (?, 'anyone', ?, '-anyone')");
+  st.bind(1, mailbox_id).bind(2, identifier).bind(3, "-" + std::string(identifier));
+  std::string granted, denied;
+  while (st.step()) {
+    if (st.text(0).starts_with('-')) denied = unite(denied, st.text(1));
+    else granted = unite(granted, st.text(1));
+  }
+  return remove(granted, denied);
 }
 
 std::string owner_rights_of(sqlite::Database& db, std::int64_t mailbox_id) {

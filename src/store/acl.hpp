@@ -24,7 +24,8 @@ inline constexpr std::string_view kOwner = "owner";
 inline constexpr std::string_view kOwnerImplicit = "la";
 
 struct AclEntry {
-  std::string identifier;  // "anyone" or a user's address (lower case)
+  std::string identifier;  // "anyone" or a user's address (lower case), "-" before either for a
+                           // negative entry (RFC 4314 §2), or kOwner
   std::string rights;      // canonical: a subset of kAllRights in its order
 };
 
@@ -68,7 +69,8 @@ std::vector<AclEntry> shown(MailStore& store, std::int64_t account, std::string_
 std::vector<AclEntry> read(sqlite::Database& db, std::int64_t mailbox_id);
 // Sets the identifier's rights; empty rights delete its entry (DELETEACL).
 void write(sqlite::Database& db, std::int64_t mailbox_id, std::string_view identifier, std::string_view rights);
-// Rights of `identifier` on the mailbox: its entry united with "anyone"'s (RFC 4314 §2: the union).
+// Rights of `identifier` on the mailbox: its entry united with "anyone"'s, less what the negative
+// entries "-identifier" and "-anyone" take away (RFC 4314 §2).
 std::string rights_of(sqlite::Database& db, std::int64_t mailbox_id, std::string_view identifier);
 // The owner's rights on the mailbox: every right, or their own entry with kOwnerImplicit.
 std::string owner_rights_of(sqlite::Database& db, std::int64_t mailbox_id);

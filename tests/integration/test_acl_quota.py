@@ -396,6 +396,30 @@ class AclTest(unittest.TestCase):
         demo.logout()
         bob.logout()
 
+    def test_negative_rights(self):
+        """RFC 4314 §2: "-identifier" entries take rights away from what the others grant."""
+        demo = self.client(DEMO)
+        bob = self.client(BOB)
+        self.addCleanup(demo.logout)  # cleanups run last-first: the entries go, then the session
+        self.addCleanup(lambda: (demo.deleteacl("Shared", "-" + BOB), demo.deleteacl("Shared", "-anyone")))
+        self.assertEqual(demo.setacl("Shared", "-" + BOB, "r")[0], "OK")
+        typ, data = demo.getacl("Shared")
+        self.assertIn(b"-bob@example.test r", data[0])
+        self.assertEqual(bob.myrights(SHARED)[1][0], SHARED.encode() + b" ls")
+        typ, data = bob.select(SHARED)
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"[NOPERM]", data[0])
+        # "-anyone" applies to everybody; DELETEACL of the negative entry gives the right back.
+        self.assertEqual(demo.setacl("Shared", "-anyone", "s")[0], "OK")
+        self.assertEqual(bob.myrights(SHARED)[1][0], SHARED.encode() + b" l")
+        self.assertEqual(demo.deleteacl("Shared", "-anyone")[0], "OK")
+        self.assertEqual(demo.deleteacl("Shared", "-" + BOB)[0], "OK")
+        self.assertEqual(bob.myrights(SHARED)[1][0], SHARED.encode() + b" lrs")
+        typ, data = demo.setacl("Shared", "-" + DEMO, "r")  # the owner restricts with their own entry
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"[CANNOT]", data[0])
+        bob.logout()
+
     def test_acl_cli(self):
         def acl(*args):
             return self.server.run("acl", args[0], "-c", self.server.config, *args[1:])
