@@ -116,3 +116,25 @@ TEST_F(StoreTest, PublicAccountAndForeignSubscriptions) {
 
 }  // namespace
 }  // namespace postamt::store::testing
+
+namespace postamt::store::testing {
+namespace {
+
+// RFC 4314 §2: negative entries subtract from the union of the identifier's and anyone's rights.
+TEST_F(StoreTest, NegativeEntriesTakeRightsAway) {
+  store_->create_account(1);
+  Changes ch;
+  store_->create_mailbox(1, "Team", "", ch);
+  store_->set_acl(1, "Team", "anyone", "lr");
+  store_->set_acl(1, "Team", "b@example.test", "lrsw");
+  store_->set_acl(1, "Team", "-b@example.test", "w");
+  EXPECT_EQ(store_->rights(1, "Team", "b@example.test"), std::optional<std::string>("lrs"));
+  EXPECT_EQ(store_->rights(1, "Team", "c@example.test"), std::optional<std::string>("lr"));
+  store_->set_acl(1, "Team", "-anyone", "r");
+  EXPECT_EQ(store_->rights(1, "Team", "b@example.test"), std::optional<std::string>("ls"));
+  EXPECT_EQ(store_->rights(1, "Team", "c@example.test"), std::optional<std::string>("l"));
+  EXPECT_EQ(store_->rights(1, "Team", "anyone"), std::optional<std::string>("l"));
+}
+
+}  // namespace
+}  // namespace postamt::store::testing
