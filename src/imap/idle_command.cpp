@@ -25,7 +25,7 @@ struct DoneWaiter {
 // Reads the line that ends IDLE; its arrival (or failure) wakes the IDLE loop through the timer.
 asio::awaitable<void> read_done(Session& s, std::shared_ptr<DoneWaiter> waiter) {
   try {
-    waiter->line = co_await s.conn().reader.read_line();
+    waiter->line = co_await s.conn().read_command_line();  // a stopping server ends IDLE (net::Interrupted)
   } catch (...) {
     waiter->error = std::current_exception();
   }

@@ -14,7 +14,9 @@ void register_protocol(services::Services& services) {
         co_await session.run();
       },
       // RFC 9051 §7.1.5: BYE at connection time when the server refuses the connection.
-      "* BYE [UNAVAILABLE] Too many connections, try later\r\n");
+      "* BYE [UNAVAILABLE] Too many connections, try later\r\n",
+      // RFC 9051 §7.1.5: BYE before the server closes the connection.
+      "* BYE [UNAVAILABLE] Server shutting down, try again later\r\n");
 }
 
 }  // namespace postamt::imap

@@ -186,7 +186,9 @@ asio::awaitable<void> Session::run() {
     std::string line;
     bool too_long = false;
     try {
-      line = co_await conn_.reader.read_line();
+      // Between commands a stopping server need not wait for the next one (net::Interrupted).
+      if (receiver_.between_commands()) line = co_await conn_.read_command_line();
+      else line = co_await conn_.reader.read_line();
     } catch (const net::LineTooLong&) {
       too_long = true;
     }

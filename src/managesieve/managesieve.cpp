@@ -28,7 +28,9 @@ void register_protocol(services::Services& services) {
   net::register_protocol(
       "managesieve", [&services](net::Connection& conn) { return serve(conn, services); },
       // RFC 5804 §1.3 TRYLATER: a temporary condition.
-      "BYE (TRYLATER) \"Too many connections, try later\"\r\n");
+      "BYE (TRYLATER) \"Too many connections, try later\"\r\n",
+      // RFC 5804 §1.3: BYE ends the connection; TRYLATER, the condition is temporary.
+      "BYE (TRYLATER) \"Server shutting down, try again later\"\r\n");
 }
 
 }  // namespace postamt::managesieve

@@ -65,8 +65,17 @@ std::string Session::capabilities() const {
 asio::awaitable<Session::ReadResult> Session::read_command(CommandParser::Mode mode) {
   parser_.begin(mode);
   parser_.set_max_literal(mode == CommandParser::Mode::Command ? limits_.max_script_size : kMaxSaslLiteral);
-  for (;;) {
-    auto line = co_await net::read_line_within_limit(conn_.reader);
+  for (bool first = true;; first = false) {
+    std::optional<std::string> line;
+    if (first && mode == CommandParser::Mode::Command) {
+      // Between commands a stopping server need not wait for the next one (net::Interrupted).
+      try {
+        line = co_await conn_.read_command_line();
+      } catch (const net::LineTooLong&) {
+      }
+    } else {
+      line = co_await net::read_line_within_limit(conn_.reader);
+    }
     if (!line) {
       parser_.begin(mode);
       co_return ReadResult{std::nullopt, ParseError{"Line too long"}};

@@ -23,6 +23,13 @@ class Timeout : public Error {
   using Error::Error;
 };
 
+// The server is stopping and interrupted a wait for the client's next command (Connection::
+// read_command_line): the session ends, the server says goodbye in the protocol's words.
+class Interrupted : public Error {
+ public:
+  Interrupted() : Error("server stopping") {}
+};
+
 // Any other socket or TLS I/O failure.
 class IoError : public Error {
  public:

@@ -13,9 +13,9 @@ std::map<std::string, ProtocolEntry, std::less<>>& registry() {
 }
 }  // namespace
 
-void register_protocol(std::string name, ProtocolHandler handler, std::string busy_reply) {
+void register_protocol(std::string name, ProtocolHandler handler, std::string busy_reply, std::string shutdown_reply) {
   std::lock_guard lock(g_mutex);
-  registry()[std::move(name)] = ProtocolEntry{std::move(handler), std::move(busy_reply)};
+  registry()[std::move(name)] = ProtocolEntry{std::move(handler), std::move(busy_reply), std::move(shutdown_reply)};
 }
 
 void unregister_protocol(std::string_view name) {

@@ -103,6 +103,7 @@ struct Server::Live {
   Transport transport;
   LineReader reader;
   log::ConnectionLog log;
+  bool awaiting_command = false;  // Connection::read_command_line is waiting (on the strand)
 };
 
 Server::Server(const config::Config& config, ServerOptions options)
@@ -304,6 +305,14 @@ void Server::run() {
   cv_.wait(lock, [&] { return stop_requested_; });
   log::info("draining", {{"connections", live_.size()},
                          {"timeout_ms", static_cast<std::int64_t>(options_.drain_timeout.count())}});
+  // Sessions waiting for their next command need not be waited for: interrupt those waits (the
+  // sessions say goodbye); sessions in the middle of a command finish it first.
+  for (auto& [id, weak] : live_) {
+    if (auto live = weak.lock())
+      asio::post(live->executor, [live] {
+        if (live->awaiting_command) live->transport.interrupt_reads();
+      });
+  }
   lock.unlock();
   close_acceptors();
   lock.lock();
@@ -448,6 +457,7 @@ asio::awaitable<void> Server::serve_connection(Bound& b, tcp::socket socket, std
                          {"tls", config::to_string(b.listener.tls)}});
   std::chrono::milliseconds idle = std::chrono::seconds(config_.idle_timeout_seconds);
   bool graceful = false;  // the session ended the conversation itself
+  bool interrupted = false;  // a stopping server ended the wait for the next command
   try {
     if (b.listener.tls == config::TlsMode::Implicit) {
       // A client that connects and never says hello should not hold the slot for the whole idle timeout.
@@ -459,7 +469,7 @@ asio::awaitable<void> Server::serve_connection(Bound& b, tcp::socket socket, std
       transport.set_timeout(idle);
       live->reader.set_tls_sniffing(true);
     }
-    Connection connection{transport, live->reader, log, b.listener, *tls_, config_, stopping_};
+    Connection connection{transport, live->reader, log, b.listener, *tls_, config_, stopping_, live->awaiting_command};
     co_await b.entry.handler(connection);
     graceful = true;
   } catch (const TlsOnPlainPort&) {
@@ -467,6 +477,9 @@ asio::awaitable<void> Server::serve_connection(Bound& b, tcp::socket socket, std
       log.warn("tls_on_plain_port", {{"port", b.port}, {"use_port", b.implicit_tls_port}});
     else
       log.warn("tls_on_plain_port", {{"port", b.port}, {"use_port", "none"}});
+  } catch (const Interrupted&) {
+    log.info("closing", {{"reason", "server_stopping"}});
+    interrupted = true;  // the goodbye is written below: no co_await inside a handler
   } catch (const Closed&) {
     log.debug("peer_closed");
   } catch (const Timeout& e) {
@@ -475,6 +488,14 @@ asio::awaitable<void> Server::serve_connection(Bound& b, tcp::socket socket, std
     log.info("tls_failed", {{"error", e.what()}});
   } catch (const std::exception& e) {
     log.info("connection_error", {{"error", e.what()}});
+  }
+  if (interrupted) {
+    try {
+      if (!b.entry.shutdown_reply.empty()) co_await transport.write(b.entry.shutdown_reply);
+      graceful = true;
+    } catch (const std::exception& e) {
+      log.debug("shutdown_reply_failed", {{"error", e.what()}});
+    }
   }
   if (graceful) co_await transport.shutdown();
   transport.close();

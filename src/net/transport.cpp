@@ -122,7 +122,13 @@ asio::awaitable<void> Transport::shutdown(std::chrono::milliseconds limit) {
   close();
 }
 
+void Transport::interrupt_reads() {
+  interrupted_ = true;
+  read_timer_.cancel();  // ends a pending read's wait (the timer wins the race, see below)
+}
+
 asio::awaitable<std::size_t> Transport::read_plain(std::span<char> buffer) {
+  if (interrupted_) throw Interrupted();
   error_code ec;
   std::size_t n = 0;
   if (timeout_.count() == 0) {
@@ -134,6 +140,7 @@ asio::awaitable<std::size_t> Transport::read_plain(std::span<char> buffer) {
         co_await make_parallel_group(socket_.async_read_some(asio::buffer(buffer.data(), buffer.size()), asio::deferred),
                                      read_timer_.async_wait(asio::deferred))
             .async_wait(wait_for_one(), asio::use_awaitable);
+    if (order[0] == 1 && interrupted_) throw Interrupted();
     if (order[0] == 1 && !timer_ec) throw Timeout("no data from client for " + std::to_string(timeout_.count() / 1000) + "s");
     ec = read_ec;
     n = read_n;
@@ -168,6 +175,7 @@ asio::awaitable<void> Transport::write_socket(std::string_view data) {
 
 asio::awaitable<void> Transport::receive_tls(std::string_view what) {
   for (;;) {
+    if (interrupted_) throw Interrupted();
     error_code ec;
     if (timeout_.count() == 0) {
       std::tie(ec) = co_await socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable));
@@ -177,6 +185,7 @@ asio::awaitable<void> Transport::receive_tls(std::string_view what) {
           co_await make_parallel_group(socket_.async_wait(tcp::socket::wait_read, asio::deferred),
                                        read_timer_.async_wait(asio::deferred))
               .async_wait(wait_for_one(), asio::use_awaitable);
+      if (order[0] == 1 && interrupted_) throw Interrupted();
       if (order[0] == 1 && !timer_ec)
         throw Timeout(std::string(what) + ": no data from client for " + std::to_string(timeout_.count() / 1000) + "s");
       ec = wait_ec;

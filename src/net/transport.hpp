@@ -57,6 +57,10 @@ class Transport {
   asio::awaitable<void> shutdown(std::chrono::milliseconds limit = std::chrono::milliseconds(2000));
   // Closes the socket; pending operations fail. Safe to call more than once.
   void close();
+  // Makes a pending read (and any later one) throw Interrupted: the server is stopping and the
+  // session waits for a command that need not come. Call on the connection's strand.
+  void interrupt_reads();
+
   tcp::socket& socket();
   asio::any_io_executor get_executor();
   // Heap bytes in the TLS engine's own buffers (0 when idle or plain); OpenSSL's state not counted.
@@ -77,6 +81,7 @@ class Transport {
   tcp::socket socket_;
   std::unique_ptr<TlsEngine> tls_;
   bool sending_ = false;  // a coroutine is writing the TLS engine's output
+  bool interrupted_ = false;  // interrupt_reads() was called
   std::shared_ptr<const TlsGeneration> tls_generation_;  // keeps the contexts of this connection alive
   asio::steady_timer read_timer_;
   asio::steady_timer write_timer_;

@@ -112,7 +112,7 @@ asio::awaitable<void> Session::run() {
     std::string line;
     bool too_long = false;
     try {
-      line = co_await conn_.reader.read_line();
+      line = co_await conn_.read_command_line();  // a stopping server need not wait (net::Interrupted)
     } catch (const net::LineTooLong&) {
       too_long = true;
     }

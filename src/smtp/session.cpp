@@ -104,7 +104,10 @@ asio::awaitable<void> Session::run() {
     std::string line;
     bool too_long = false;
     try {
-      line = co_await conn_.reader.read_line();
+      // Outside a mail transaction a stopping server need not wait for the next command
+      // (net::Interrupted: the server answers 421); a transaction may still finish.
+      if (!transaction_ && conn_.reader.buffered() == 0) line = co_await conn_.read_command_line();
+      else line = co_await conn_.reader.read_line();
     } catch (const net::LineTooLong&) {
       too_long = true;
     } catch (const net::Timeout&) {

@@ -2,6 +2,7 @@
 #include "smtp/smtp.hpp"
 
 #include "net/protocol_registry.hpp"
+#include "services/services.hpp"
 #include "smtp/commands.hpp"
 #include "smtp/session.hpp"
 
@@ -16,7 +17,9 @@ void register_one(services::Services& services, const char* name, Mode mode) {
         co_await session.run();
       },
       // RFC 5321 §3.1: a server that cannot serve now answers 421 instead of its greeting.
-      "421 4.7.0 Too many connections, try later\r\n");
+      "421 4.7.0 Too many connections, try later\r\n",
+      // RFC 5321 §3.8: 421 may end a session at any time when the service shuts down.
+      "421 4.3.2 " + services.config().hostname + " Service shutting down, try again later\r\n");
 }
 
 }  // namespace

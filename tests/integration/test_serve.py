@@ -58,6 +58,49 @@ class ServeTest(unittest.TestCase):
         self.assertRegex(log, r"event=signal signal=HUP")
         self.assertIn("event=stopped", log)
 
+    def test_sigterm_says_goodbye_to_idle_sessions(self):
+        """Sessions waiting for their next command do not hold up a stop: at SIGTERM each gets its
+        protocol's goodbye (IMAP BYE, also in IDLE; SMTP 421; ManageSieve BYE; POP3 just closes),
+        instead of being cut off at the end of the drain."""
+        s = self.server.start()
+        ctx = self.tls_context()
+        def tls(port):
+            c = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=20),
+                                server_hostname="localhost")
+            return c, c.makefile("rb")
+        imap, imap_in = tls(s.port("imaps"))
+        imap_in.readline()
+        imap.sendall(b'a LOGIN demo@example.test Pw-Never-Logged-1\r\nb SELECT INBOX\r\nc IDLE\r\n')
+        while not imap_in.readline().startswith(b"+"):
+            pass
+        imap2, imap2_in = tls(s.port("imaps"))  # logged in, between commands
+        imap2_in.readline()
+        imap2.sendall(b'a LOGIN demo@example.test Pw-Never-Logged-1\r\n')
+        while not imap2_in.readline().startswith(b"a OK"):
+            pass
+        smtp = socket.create_connection(("127.0.0.1", s.port("smtp")), timeout=20)
+        smtp_in = smtp.makefile("rb")
+        smtp_in.readline()
+        sieve = socket.create_connection(("127.0.0.1", s.port("managesieve")), timeout=20)
+        sieve_in = sieve.makefile("rb")
+        while not sieve_in.readline().startswith(b"OK"):
+            pass
+        pop, pop_in = tls(s.port("pop3s"))
+        pop_in.readline()
+        pop.sendall(b"USER demo@example.test\r\nPASS Pw-Never-Logged-1\r\n")
+        pop_in.readline()
+        self.assertTrue(pop_in.readline().startswith(b"+OK"))
+        s.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(imap_in.readline(), b"* BYE [UNAVAILABLE] Server shutting down, try again later\r\n")
+        self.assertEqual(imap2_in.readline(), b"* BYE [UNAVAILABLE] Server shutting down, try again later\r\n")
+        self.assertEqual(smtp_in.readline(), b"421 4.3.2 localhost Service shutting down, try again later\r\n")
+        self.assertEqual(sieve_in.readline(), b'BYE (TRYLATER) "Server shutting down, try again later"\r\n')
+        self.assertEqual(pop_in.readline(), b"")  # closed
+        self.assertEqual(s.proc.wait(timeout=20), 0)
+        self.assertNotIn("drain_timeout", s.server_log())
+        for c in (imap, imap2, smtp, sieve, pop):
+            c.close()
+
     def test_only_tls_12_and_newer(self):
         s = self.server.start()
         # openssl s_client offering only TLS 1.1 (SECLEVEL=0 so the client side would allow it):

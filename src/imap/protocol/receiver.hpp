@@ -56,6 +56,10 @@ class Receiver {
 
   std::size_t buffered() const { return buf_.size() - pos_; }
   bool closed() const { return closed_; }
+  // No command begun: nothing buffered, no partial line, literal or discarded rest.
+  bool between_commands() const {
+    return state_ == State::Line && first_line_ && line_.empty() && cmd_.empty() && !discarding_ && buffered() == 0;
+  }
   const Limits& limits() const { return limits_; }
   void set_limits(const Limits& limits) { limits_ = limits; }
 
