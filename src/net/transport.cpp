@@ -173,24 +173,31 @@ asio::awaitable<void> Transport::write_socket(std::string_view data) {
   }
 }
 
+asio::awaitable<void> Transport::wait_socket_readable(std::string_view prefix) {
+  if (interrupted_) throw Interrupted();
+  error_code ec;
+  if (timeout_.count() == 0) {
+    std::tie(ec) = co_await socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable));
+  } else {
+    read_timer_.expires_after(timeout_);
+    auto [order, wait_ec, timer_ec] =
+        co_await make_parallel_group(socket_.async_wait(tcp::socket::wait_read, asio::deferred),
+                                     read_timer_.async_wait(asio::deferred))
+            .async_wait(wait_for_one(), asio::use_awaitable);
+    if (order[0] == 1 && interrupted_) throw Interrupted();  // interrupt_reads() cancelled the timer
+    if (order[0] == 1 && !timer_ec)
+      throw Timeout(std::string(prefix) + "no data from client for " + std::to_string(timeout_.count() / 1000) + "s");
+    ec = wait_ec;
+  }
+  if (ec) throw IoError("read failed: " + ec.message());
+}
+
 asio::awaitable<void> Transport::receive_tls(std::string_view what) {
+  // A named string, not a temporary: GCC 12 destroys temporaries of a co_await operand twice.
+  const std::string prefix = std::string(what) + ": ";
   for (;;) {
-    if (interrupted_) throw Interrupted();
+    co_await wait_socket_readable(prefix);
     error_code ec;
-    if (timeout_.count() == 0) {
-      std::tie(ec) = co_await socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable));
-    } else {
-      read_timer_.expires_after(timeout_);
-      auto [order, wait_ec, timer_ec] =
-          co_await make_parallel_group(socket_.async_wait(tcp::socket::wait_read, asio::deferred),
-                                       read_timer_.async_wait(asio::deferred))
-              .async_wait(wait_for_one(), asio::use_awaitable);
-      if (order[0] == 1 && interrupted_) throw Interrupted();
-      if (order[0] == 1 && !timer_ec)
-        throw Timeout(std::string(what) + ": no data from client for " + std::to_string(timeout_.count() / 1000) + "s");
-      ec = wait_ec;
-    }
-    if (ec) throw IoError("read failed: " + ec.message());
     // Only now a buffer, sized to what has arrived.
     const std::size_t available = socket_.available(ec);
     std::vector<unsigned char> bytes(std::clamp(ec ? 0 : available, kMinTlsRead, kMaxTlsRead));
@@ -282,19 +289,7 @@ asio::awaitable<void> Transport::wait_readable() {
     co_await receive_tls("TLS read");
     co_return;
   }
-  error_code ec;
-  if (timeout_.count() == 0) {
-    std::tie(ec) = co_await socket_.async_wait(tcp::socket::wait_read, asio::as_tuple(asio::use_awaitable));
-  } else {
-    read_timer_.expires_after(timeout_);
-    auto [order, wait_ec, timer_ec] =
-        co_await make_parallel_group(socket_.async_wait(tcp::socket::wait_read, asio::deferred),
-                                     read_timer_.async_wait(asio::deferred))
-            .async_wait(wait_for_one(), asio::use_awaitable);
-    if (order[0] == 1 && !timer_ec) throw Timeout("no data from client for " + std::to_string(timeout_.count() / 1000) + "s");
-    ec = wait_ec;
-  }
-  if (ec) throw IoError("read failed: " + ec.message());
+  co_await wait_socket_readable("");
 }
 
 asio::awaitable<std::size_t> Transport::read_some(std::span<char> buffer) {

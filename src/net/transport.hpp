@@ -69,6 +69,9 @@ class Transport {
  private:
   asio::awaitable<std::size_t> read_plain(std::span<char> buffer);
   asio::awaitable<void> write_socket(std::string_view data);  // raw bytes, write deadline
+  // Waits until the socket is readable within the read deadline (Timeout text prefixed by `prefix`;
+  // Interrupted after interrupt_reads()).
+  asio::awaitable<void> wait_socket_readable(std::string_view prefix);
   // Waits until the socket is readable (read deadline, `what` names the wait in the Timeout), then moves
   // the bytes available into the TLS engine (end of file included).
   asio::awaitable<void> receive_tls(std::string_view what);
