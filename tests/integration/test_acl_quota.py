@@ -43,7 +43,9 @@ def set_config(server, **values):
         f.write(text)
 
 
-class AclTest(unittest.TestCase):
+class ServerWithAdmin(unittest.TestCase):
+    """One server per test class: the PASSWORDS users, ADMIN in [admin] users, imaplib clients."""
+
     @classmethod
     def setUpClass(cls):
         cls.server = Postamt()
@@ -52,6 +54,22 @@ class AclTest(unittest.TestCase):
         set_config(cls.server, users=f'["{ADMIN}"]')
         cls.server.start()
         cls.ctx = ssl.create_default_context(cafile=os.path.join(cls.server.data, "tls", "ca.crt"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    @classmethod
+    def client(cls, user=DEMO):
+        c = imaplib.IMAP4_SSL("127.0.0.1", cls.server.port("imaps"), ssl_context=cls.ctx)
+        c.login(user, PASSWORDS[user])
+        return c
+
+
+class AclTest(ServerWithAdmin):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         demo = cls.client(DEMO)
         for box in ("Shared", "Private"):
             assert demo.create(box)[0] == "OK"
@@ -60,16 +78,6 @@ class AclTest(unittest.TestCase):
         typ, data = demo.setacl("Shared", BOB, "lrs")
         assert typ == "OK", data
         demo.logout()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
-
-    @classmethod
-    def client(cls, user):
-        c = imaplib.IMAP4_SSL("127.0.0.1", cls.server.port("imaps"), ssl_context=cls.ctx)
-        c.login(user, PASSWORDS[user])
-        return c
 
     def test_capabilities_and_namespace(self):
         c = self.client(BOB)
@@ -453,25 +461,7 @@ class AclTest(unittest.TestCase):
         demo.logout()
 
 
-class QuotaTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Postamt()
-        for user, password in PASSWORDS.items():
-            cls.server.add_user(user, password)
-        set_config(cls.server, users=f'["{ADMIN}"]')
-        cls.server.start()
-        cls.ctx = ssl.create_default_context(cafile=os.path.join(cls.server.data, "tls", "ca.crt"))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
-
-    def client(self, user=DEMO):
-        c = imaplib.IMAP4_SSL("127.0.0.1", self.server.port("imaps"), ssl_context=self.ctx)
-        c.login(user, PASSWORDS[user])
-        return c
-
+class QuotaTest(ServerWithAdmin):
     def quota_of(self, c, root):
         typ, data = c.getquota(root)
         self.assertEqual(typ, "OK", data)
