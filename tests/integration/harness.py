@@ -102,9 +102,9 @@ class Postamt:
                 break
         return self
 
-    def pop3_messages(self, user, password, ctx):
+    def pop3_messages(self, user, password, ctx, host="127.0.0.1"):
         """Every message in the user's INBOX, read over POP3 with STLS (ctx trusts the test CA)."""
-        pop = poplib.POP3("127.0.0.1", self.port("pop3"), timeout=20)
+        pop = poplib.POP3(host, self.port("pop3"), timeout=20)
         try:
             pop.stls(ctx)
             pop.user(user)

@@ -10,7 +10,6 @@ with backoff and then bounced (RFC 3464) into the sender's INBOX."""
 import http.server
 import imaplib
 import os
-import poplib
 import re
 import shutil
 import signal
@@ -154,6 +153,17 @@ def start_dnsmasq(port, extra=()):
     return None
 
 
+def start_dnsmasq_on_free_port(extra=()):
+    """(port, process) of a dnsmasq from start_dnsmasq on a free UDP port; another test may take the
+    port between the check and the bind, so up to five tries."""
+    for _ in range(5):
+        port = free_udp_port()
+        proc = start_dnsmasq(port, extra)
+        if proc:
+            return port, proc
+    raise RuntimeError("dnsmasq did not start")
+
+
 def message(subject, sender, to, body="Hello from the other side.\r\n"):
     return (f"From: <{sender}>\r\nTo: <{to}>\r\nSubject: {subject}\r\n"
             f"Message-ID: <{subject.replace(' ', '-')}@test>\r\n\r\n{body}")
@@ -187,13 +197,7 @@ class TestOutbound(unittest.TestCase):
         cls.dkim_records = dict([keygen(cls.a, "a.test", "rsa"), keygen(cls.a, "a.test", "ed25519"),
                                  keygen(cls.b, "b.test", "ed25519")])
         extra = MAILAUTH_RECORDS + [txt_record(n, v) for n, v in cls.dkim_records.items()]
-        for _ in range(5):  # another test may take the port between the check and the bind
-            cls.dns_port = free_udp_port()
-            cls.dns = start_dnsmasq(cls.dns_port, extra)
-            if cls.dns:
-                break
-        else:
-            raise RuntimeError("dnsmasq did not start")
+        cls.dns_port, cls.dns = start_dnsmasq_on_free_port(extra)
         # b listens on 127.0.0.2 with the same port numbers as a, so one remote_port fits both.
         b_offset = cls.b.offset
         cls.b.offset = cls.a.offset
@@ -250,15 +254,7 @@ class TestOutbound(unittest.TestCase):
         return refused
 
     def messages(self, server, user, password):
-        pop = poplib.POP3(self.host(server), server.port("pop3"), timeout=20)
-        try:
-            pop.stls(self.ctx[server])
-            pop.user(user)
-            pop.pass_(password)
-            count, _ = pop.stat()
-            return [b"\r\n".join(pop.retr(i + 1)[1]) for i in range(count)]
-        finally:
-            pop.quit()
+        return server.pop3_messages(user, password, self.ctx[server], host=self.host(server))
 
     def wait_for(self, server, user, password, needle, timeout=30):
         deadline = time.time() + timeout
@@ -519,12 +515,7 @@ class TestSmarthost(unittest.TestCase):
         c.quit()
         deadline = time.time() + 20
         while time.time() < deadline:
-            pop = poplib.POP3("127.0.0.1", self.s.port("pop3"), timeout=20)
-            pop.stls(self.ctx)
-            pop.user(BOB)
-            pop.pass_(BOB_PW)
-            msgs = [b"\r\n".join(pop.retr(i + 1)[1]) for i in range(pop.stat()[0])]
-            pop.quit()
+            msgs = self.s.pop3_messages(BOB, BOB_PW, self.ctx)
             if msgs:
                 break
             time.sleep(0.3)

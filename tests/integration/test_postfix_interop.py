@@ -19,7 +19,7 @@ import time
 import unittest
 
 from harness import Postamt
-from test_outbound import DNSMASQ, free_udp_port, keygen, set_config, start_dnsmasq, txt_record, with_queue
+from test_outbound import DNSMASQ, keygen, set_config, start_dnsmasq_on_free_port, txt_record, with_queue
 
 POSTFIX = shutil.which("postfix") or ("/usr/sbin/postfix" if os.path.exists("/usr/sbin/postfix") else None)
 ALICE, ALICE_PW = "alice@a.test", "alice-password-1"
@@ -185,13 +185,7 @@ class PostfixReceives(unittest.TestCase):
         cls.postfix = PostfixInstance("127.0.0.5", {"smtp": (port, "starttls")})
         extra = ["--mx-host=p.test,mx.p.test,10", "--host-record=mx.p.test,127.0.0.5"] + \
                 [txt_record(n, v) for n, v in cls.records.items()]
-        for _ in range(5):
-            cls.dns_port = free_udp_port()
-            cls.dns = start_dnsmasq(cls.dns_port, extra)
-            if cls.dns:
-                break
-        else:
-            raise RuntimeError("dnsmasq did not start")
+        cls.dns_port, cls.dns = start_dnsmasq_on_free_port(extra)
         queue = (f'remote_port = {port}\nresolvers = ["127.0.0.1:{cls.dns_port}"]\ndns_timeout_ms = 1000\n'
                  f'retry_initial_seconds = 1\nsmtp_timeout_seconds = 20\ntls = "verify"\n'
                  f'tls_ca_file = "{cls.postfix.cert}"\n')
