@@ -32,15 +32,8 @@ int cmd_acl(const Argv& argv) {
   std::optional<store::acl::RightsChange> change;
   if (sub == "set") {
     // RFC 4314 §3.1: +/- modify, otherwise replace; an unknown right is an error.
-    std::string_view text = pos[4];
-    change.emplace();
-    if (!text.empty() && (text.front() == '+' || text.front() == '-')) {
-      change->mode = text.front();
-      text.remove_prefix(1);
-    }
-    auto parsed = store::acl::parse_rights(text);
-    if (!parsed) throw UsageError("unknown right in '" + pos[4] + "' (rights are lrswipkxtea, c and d)");
-    change->rights = *parsed;
+    change = store::acl::parse_change(pos[4]);
+    if (!change) throw UsageError("unknown right in '" + pos[4] + "' (rights are lrswipkxtea, c and d)");
   }
   auto cfg = load_config_or_report(args.required("-c"), "acl");
   if (!cfg) return EX_CONFIG;

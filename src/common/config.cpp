@@ -882,7 +882,8 @@ std::string default_file(const InitOptions& opts) {
   line("[delivery]");
   line("# Mailbox that mail goes to when no filter files it elsewhere.");
   line("default_mailbox = " + toml_string(d.default_mailbox));
-  line("# user+tag@domain is delivered to user@domain; \"\" turns this off.");
+  line("# user+tag@domain is delivered to user@domain (into folder tag when anyone holds the p right on it);");
+  line("# \"\" turns this off.");
   line("recipient_delimiter = " + toml_string(std::string(1, d.recipient_delimiter)));
   line("");
   line("[quota]");

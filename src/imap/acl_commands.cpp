@@ -64,15 +64,9 @@ asio::awaitable<void> set_rights(Session& s, const std::string& wire_mailbox, co
   // RFC 4314 §3.1: an unknown right is BAD, before anything else is looked at.
   std::optional<store::acl::RightsChange> change;
   if (modification) {
-    std::string_view text = *modification;
-    change.emplace();
-    if (!text.empty() && (text.front() == '+' || text.front() == '-')) {
-      change->mode = text.front();
-      text.remove_prefix(1);
-    }
-    auto parsed = store::acl::parse_rights(text);
-    if (!parsed) throw Bad{"Unknown right in '" + std::string(text.substr(0, 40)) + "' (rights are lrswipkxtea, c and d)"};
-    change->rights = *parsed;
+    change = store::acl::parse_change(*modification);
+    if (!change)
+      throw Bad{"Unknown right in '" + modification->substr(0, 40) + "' (rights are lrswipkxtea, c and d)"};
   }
   auto ref = co_await administered(s, name, 'a');
   auto id = co_await identifier_of(s, wire_id);

@@ -99,6 +99,18 @@ std::vector<std::string> identifiers(sqlite::Database& db) {
   return out;
 }
 
+std::optional<RightsChange> parse_change(std::string_view text) {
+  RightsChange change;
+  if (!text.empty() && (text.front() == '+' || text.front() == '-')) {
+    change.mode = text.front();
+    text.remove_prefix(1);
+  }
+  auto parsed = parse_rights(text);
+  if (!parsed) return std::nullopt;
+  change.rights = std::move(*parsed);
+  return change;
+}
+
 void change(MailStore& store, std::int64_t account, std::string_view mailbox, std::string_view identifier, bool owner,
             const std::optional<RightsChange>& change) {
   const std::string id = owner ? std::string(kOwner) : std::string(identifier);

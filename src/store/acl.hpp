@@ -56,6 +56,8 @@ struct RightsChange {
   char mode = 0;
   std::string rights;
 };
+// The SETACL rights argument ("+lr", "-w", "lrs"); nullopt when it names an unknown right.
+std::optional<RightsChange> parse_change(std::string_view text);
 // SETACL (`change` set) or DELETEACL (nullopt) of `identifier` on a mailbox, the same for IMAP and
 // the CLI. With `owner`, the owner's own entry (kOwner): what they keep, never less than
 // kOwnerImplicit; deleting it or granting everything removes the restriction. Throws NoSuchMailbox.
