@@ -205,7 +205,7 @@ void Pipeline::filter(Prepared& prepared) {
 
 void Pipeline::complete(Prepared& p, const std::vector<store::Stored>& stored) {
   p.result.size = p.message.size();
-  std::vector<std::size_t> delivered;  // a recipient with any stored copy is delivered
+  std::vector<bool> delivered(p.result.recipients.size());  // a recipient with any stored copy is delivered
   for (const auto& s : stored) {
     std::vector<store::AccountId> owners;
     if (p.recipients_of_account.count(s.account)) owners.push_back(s.account);
@@ -218,12 +218,12 @@ void Pipeline::complete(Prepared& p, const std::vector<store::Stored>& stored) {
         auto& rr = p.result.recipients[i];
         if (!s.over_quota.empty()) {
           // The store kept none of this account's copies (RFC 9208 §3.1: a hard limit).
-          if (std::find(delivered.begin(), delivered.end(), i) != delivered.end()) continue;
+          if (delivered[i]) continue;
           rr.status = p.over_quota_permanent ? Status::OverQuotaPermanent : Status::OverQuota;
           rr.reason = "mailbox full (" + s.over_quota + " quota)";
           continue;
         }
-        delivered.push_back(i);
+        delivered[i] = true;
         rr.status = Status::Delivered;
         rr.reason.clear();
         rr.mailbox = s.mailbox;
