@@ -369,9 +369,7 @@ void Session::login(std::int64_t account, const std::string& address, std::strin
 
 asio::awaitable<void> Session::fail_auth(std::string_view user, std::string_view method, std::string_view reason) {
   ++auth_failures_;
-  auto delay = services_.throttle().failure(remote_ip(), user);
-  conn_.log.info("auth_failed", {{"user", user}, {"method", method}, {"reason", reason},
-                                 {"delay_ms", static_cast<std::int64_t>(delay.count())}});
+  auto delay = services::record_auth_failure(services_.throttle(), conn_.log, remote_ip(), user, method, reason);
   co_await flush();
   co_await sleep(delay);
   throw No{"Authentication failed.", "AUTHENTICATIONFAILED"};

@@ -199,9 +199,7 @@ asio::awaitable<void> Session::dispatch(const Command& command) {
 
 asio::awaitable<void> Session::fail_auth(std::string_view user, std::string_view method, std::string_view reason) {
   ++auth_failures_;
-  auto delay = services_.throttle().failure(remote_ip(), user);
-  conn_.log.info("auth_failed", {{"user", user}, {"method", method}, {"reason", reason},
-                                 {"delay_ms", static_cast<std::int64_t>(delay.count())}});
+  auto delay = services::record_auth_failure(services_.throttle(), conn_.log, remote_ip(), user, method, reason);
   co_await flush();  // answers to earlier pipelined commands are not held back by the delay
   co_await net::sleep_for(delay);
   // RFC 5804 §2.1 example: BYE after too many failed attempts.

@@ -45,4 +45,12 @@ int AuthThrottle::failures(std::string_view ip, Clock::time_point now) {
   return it->second.count;
 }
 
+std::chrono::milliseconds record_auth_failure(AuthThrottle& throttle, const log::ConnectionLog& log, std::string_view ip,
+                                              std::string_view user, std::string_view method, std::string_view reason) {
+  auto delay = throttle.failure(ip, user);
+  log.info("auth_failed", {{"user", user}, {"method", method}, {"reason", reason},
+                           {"delay_ms", static_cast<std::int64_t>(delay.count())}});
+  return delay;
+}
+
 }  // namespace postamt::services

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/log.hpp"
+
 namespace postamt::services {
 
 class AuthThrottle {
@@ -39,5 +41,10 @@ class AuthThrottle {
   std::mutex mu_;
   std::map<std::string, Record, std::less<>> by_ip_, by_user_;
 };
+
+// A failed login in any protocol: recorded with the throttle and logged as event=auth_failed with
+// the delay, which the session then waits before answering.
+std::chrono::milliseconds record_auth_failure(AuthThrottle& throttle, const log::ConnectionLog& log, std::string_view ip,
+                                              std::string_view user, std::string_view method, std::string_view reason);
 
 }  // namespace postamt::services

@@ -21,9 +21,7 @@ sasl::ClientResponse read_client_response(const sasl::ClientResponse& r) {
 }
 
 asio::awaitable<void> fail(Session& s, const std::string& user, const std::string& method, const std::string& reason) {
-  auto delay = s.services().throttle().failure(s.remote_ip(), user);
-  s.log().info("auth_failed", {{"user", user}, {"method", method}, {"reason", reason},
-                               {"delay_ms", static_cast<std::int64_t>(delay.count())}});
+  auto delay = services::record_auth_failure(s.services().throttle(), s.log(), s.remote_ip(), user, method, reason);
   co_await s.flush();
   co_await s.sleep(delay);
   if (s.auth_failed()) {
