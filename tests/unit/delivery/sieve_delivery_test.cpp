@@ -290,3 +290,28 @@ TEST(VacationReply, EncodesSubjectAndMimeBody) {
 
 }  // namespace
 }  // namespace postamt::delivery
+
+namespace postamt::delivery {
+namespace {
+
+// Issue 8: a Sieve fileinto over quota is not filed anywhere else (RFC 5228 §2.10.6: keep would
+// land in the same full quota root): the recipient gets the temporary over-quota status and nothing
+// is stored, neither in the folder nor in INBOX; the other recipient still gets the message.
+TEST_F(SieveDeliveryTest, FileintoOverQuotaStoresNothingAndIsTemporary) {
+  store::Changes ch;
+  store_->create_mailbox(ids_[0], "Urgent", "", ch);
+  script(0, "require \"fileinto\"; fileinto \"Urgent\";");
+  store::QuotaLimits limits;
+  limits.messages = 0;
+  store_->set_quota(ids_[0], limits);
+  auto r = deliver({"anna@example.test", "bert@example.test"}, kMessage);
+  ASSERT_EQ(r.recipients.size(), 2u);
+  EXPECT_EQ(r.recipients[0].status, Status::OverQuota) << r.recipients[0].reason;
+  EXPECT_EQ(r.recipients[1].status, Status::Delivered) << r.recipients[1].reason;
+  EXPECT_EQ(count(0, "Urgent"), 0u);
+  EXPECT_EQ(count(0), 0u);
+  EXPECT_EQ(count(1), 1u);
+}
+
+}  // namespace
+}  // namespace postamt::delivery
